@@ -1,0 +1,84 @@
+#pragma once
+// The command table and the helpers command files share. A command file binds
+// flags to an options struct and calls into the core; no business logic here.
+
+#include <CLI/CLI.hpp>
+#include <initializer_list>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "platformctl/config.h"
+#include "platformctl/output.h"
+#include "platformctl/plan.h"
+
+namespace platformctl {
+
+/// Flags accepted before or after the command (design "Command line").
+struct GlobalOptions {
+  std::string repo;
+  std::string profile;
+  bool exclusive = false;
+  std::vector<std::string> sets;
+  std::string kubeconfig;
+  std::string context;
+  std::string output = "text";
+  bool verbose = false;
+  bool quiet = false;
+  bool no_color = false;
+};
+
+/// Shared state of one invocation.
+struct Invocation {
+  GlobalOptions global;
+  int exit_code = 0;
+};
+
+struct CommandDef {
+  std::string_view name;
+  std::string_view summary;
+  void (*setup)(CLI::App& sub, Invocation& inv);
+};
+
+/// Every command, in help order (ninja's kTools, helm's root.go).
+std::span<const CommandDef> CommandTable();
+
+/// Builds the whole CLI11 app (used by main and by tests).
+void BuildCli(CLI::App& app, Invocation& inv);
+
+/// Adds the examples footer and the fallthrough for global flags.
+void Describe(CLI::App& sub, std::string_view examples);
+
+/// Finds the repo, loads and validates the config; prints diagnostics to
+/// stderr; throws CommandError(2) on errors.
+/// Diagnostics whose code equals `skip_code` are not printed.
+Config LoadForCommand(const GlobalOptions& g, ValidateMode mode, std::string_view skip_code = {});
+
+/// Prints diagnostics to stderr (errors and, unless quiet, warnings).
+void PrintDiagnostics(const Diagnostics& diags, bool quiet, std::string_view skip_code = {});
+
+/// -o value checked against what the command supports; throws CommandError(2).
+OutputFormat RequireFormat(const GlobalOptions& g, std::initializer_list<OutputFormat> allowed);
+
+/// Flags shared by plan, apply and delete.
+struct PlanFlags {
+  bool delete_mode = false;
+  bool with_host = false;
+  std::string only;
+  std::string from;
+};
+/// Loads the config (lenient), builds the plan and applies --only/--from;
+/// throws CommandError(2) on bad input.
+Plan BuildSelectedPlan(const GlobalOptions& g, const PlanFlags& flags);
+void PrintPlan(const GlobalOptions& g, const Plan& plan);
+void AddPlanFlags(CLI::App& sub, PlanFlags& flags, bool allow_from);
+
+// Setup functions, one per command file.
+void SetupPlanCommand(CLI::App& sub, Invocation& inv);
+void SetupApplyCommand(CLI::App& sub, Invocation& inv);
+void SetupDeleteCommand(CLI::App& sub, Invocation& inv);
+void SetupConfigCommand(CLI::App& sub, Invocation& inv);
+void SetupVersionCommand(CLI::App& sub, Invocation& inv);
+
+}  // namespace platformctl

@@ -1,0 +1,70 @@
+// `platformctl plan`, and the dry-runs of apply and delete, which print the
+// very same plan.
+#include <iostream>
+
+#include "commands/command.h"
+#include "platformctl/exit_code.h"
+#include "platformctl/plan.h"
+
+namespace platformctl {
+
+Plan BuildSelectedPlan(const GlobalOptions& g, const PlanFlags& flags) {
+  // Missing inputs are reported per step below, naming the step that needs them.
+  Config config = LoadForCommand(g, ValidateMode::kLenient, "missing-required");
+  PlanOptions options;
+  options.mode = flags.delete_mode ? PlanMode::kDelete : PlanMode::kApply;
+  options.with_host = flags.with_host || config.GetBool("RUN_HOST_LAYER");
+  options.kubeconfig = g.kubeconfig;
+  options.context = g.context;
+  Plan full = BuildPlan(config, options);
+  Diagnostics diags;
+  auto selected = SelectSteps(full, flags.only, flags.from, diags);
+  PrintDiagnostics(diags, g.quiet);
+  if (!selected) throw CommandError(kExitUsage, "invalid step selection; nothing was executed");
+  if (!g.quiet) {
+    for (const auto& s : selected->steps) {
+      if (s.missing.empty()) continue;
+      std::string names;
+      for (const auto& m : s.missing) names += (names.empty() ? "" : ", ") + m;
+      std::cerr << "warning: step " << s.id << " will need " << names
+                << " (empty; set them in profiles/secrets.env or your profile before apply)\n";
+    }
+  }
+  return std::move(*selected);
+}
+
+void PrintPlan(const GlobalOptions& g, const Plan& plan) {
+  auto f = RequireFormat(g, {OutputFormat::kText, OutputFormat::kJson, OutputFormat::kYaml});
+  if (f == OutputFormat::kJson) {
+    std::cout << RenderPlanJson(plan);
+  } else if (f == OutputFormat::kYaml) {
+    std::cout << RenderPlanYaml(plan);
+  } else {
+    std::cout << RenderPlanText(plan);
+  }
+}
+
+void AddPlanFlags(CLI::App& sub, PlanFlags& flags, bool allow_from) {
+  sub.add_flag("--with-host", flags.with_host,
+               "Include the host phase (packages, dynamic DNS, k3s)");
+  sub.add_option(
+      "--only", flags.only,
+      "Comma-separated phases, step ids or seed step numbers (e.g. cert-manager,issuers or 31)");
+  if (allow_from)
+    sub.add_option("--from", flags.from, "Start at this phase, step id or step number");
+}
+
+void SetupPlanCommand(CLI::App& sub, Invocation& inv) {
+  static PlanFlags flags;
+  sub.add_flag("--delete", flags.delete_mode, "Plan a delete instead of an apply");
+  AddPlanFlags(sub, flags, true);
+  Describe(sub,
+           "  platformctl plan --profile overlay-staging\n"
+           "  platformctl plan -p overlay-prod -o json > plan.json\n"
+           "  platformctl plan --delete --with-host\n"
+           "  platformctl plan --only cert-manager,issuers\n"
+           "  platformctl plan --from platform --set FEAT_VERIFY_DEEP=true\n");
+  sub.callback([&inv] { PrintPlan(inv.global, BuildSelectedPlan(inv.global, flags)); });
+}
+
+}  // namespace platformctl

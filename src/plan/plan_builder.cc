@@ -1,0 +1,713 @@
+// BuildPlan: the pure function Config → Plan. Every step lists the exact argv
+// it will run and the names of the env variables it passes; in-process
+// actions name their targets and bounds.
+#include <algorithm>
+
+#include "platformctl/config.h"
+#include "platformctl/plan.h"
+#include "platformctl/registry.h"
+#include "platformctl/schema.h"
+
+namespace platformctl {
+namespace {
+
+constexpr std::string_view kHelmfileFile = "infra/helmfile.yaml.gotmpl";
+constexpr std::string_view kTraefikConfig = "infra/traefik/helmchartconfig.yaml";
+constexpr std::string_view kCertManagerCrds[] = {
+    "certificates.cert-manager.io",    "certificaterequests.cert-manager.io",
+    "challenges.acme.cert-manager.io", "clusterissuers.cert-manager.io",
+    "issuers.cert-manager.io",         "orders.acme.cert-manager.io"};
+constexpr std::string_view kClusterIssuers[] = {"selfsigned", "letsencrypt-staging",
+                                                "letsencrypt-prod", "letsencrypt"};
+
+// Builds argv for kubectl/helm/helmfile with the global cluster flags.
+class Argv {
+ public:
+  Argv(const Config& config, const PlanOptions& options) : config_(config), options_(options) {}
+
+  [[nodiscard]] std::vector<std::string> Kubectl(std::vector<std::string> args) const {
+    std::vector<std::string> argv{"kubectl"};
+    if (!options_.kubeconfig.empty())
+      argv.insert(argv.end(), {"--kubeconfig", options_.kubeconfig});
+    if (!options_.context.empty()) argv.insert(argv.end(), {"--context", options_.context});
+    argv.insert(argv.end(), args.begin(), args.end());
+    return argv;
+  }
+  [[nodiscard]] std::vector<std::string> Helm(std::vector<std::string> args) const {
+    std::vector<std::string> argv{"helm"};
+    if (!options_.kubeconfig.empty())
+      argv.insert(argv.end(), {"--kubeconfig", options_.kubeconfig});
+    if (!options_.context.empty()) argv.insert(argv.end(), {"--kube-context", options_.context});
+    argv.insert(argv.end(), args.begin(), args.end());
+    return argv;
+  }
+  [[nodiscard]] std::vector<std::string> Helmfile(const std::string& selector,
+                                                  std::vector<std::string> args) const {
+    std::vector<std::string> argv{"helmfile",
+                                  "--file",
+                                  std::string(kHelmfileFile),
+                                  "--environment",
+                                  config_.Get("HELMFILE_ENV"),
+                                  "--state-values-file",
+                                  options_.state_values_path};
+    if (!options_.kubeconfig.empty())
+      argv.insert(argv.end(), {"--kubeconfig", options_.kubeconfig});
+    if (!options_.context.empty()) argv.insert(argv.end(), {"--kube-context", options_.context});
+    if (!selector.empty()) argv.insert(argv.end(), {"--selector", selector});
+    argv.insert(argv.end(), args.begin(), args.end());
+    return argv;
+  }
+  /// Tools without cluster flags (systemctl, apt-get, ...).
+  [[nodiscard]] static std::vector<std::string> Plain(std::vector<std::string> args) {
+    return args;
+  }
+
+ private:
+  const Config& config_;
+  const PlanOptions& options_;
+};
+
+PlanOp Cmd(std::vector<std::string> argv, std::vector<std::string> env = {}, int timeout_s = 0) {
+  PlanOp op;
+  op.kind = PlanOp::Kind::kCommand;
+  op.argv = std::move(argv);
+  op.env = std::move(env);
+  op.timeout_s = timeout_s;
+  return op;
+}
+
+PlanOp Action(std::string id, std::string description, int timeout_s = 0) {
+  PlanOp op;
+  op.kind = PlanOp::Kind::kAction;
+  op.action = std::move(id);
+  op.description = std::move(description);
+  op.timeout_s = timeout_s;
+  return op;
+}
+
+std::string Join(const std::vector<std::string>& items, std::string_view sep) {
+  std::string out;
+  for (const auto& i : items) out += (out.empty() ? "" : std::string(sep)) + i;
+  return out;
+}
+
+template <typename Range>
+std::vector<std::string> Strings(const Range& r) {
+  std::vector<std::string> out;
+  for (const auto& s : r) out.emplace_back(s);
+  return out;
+}
+
+std::string WhyComponent(const Component& c, const Config& config) {
+  std::vector<std::string> why;
+  if (!c.feature_flag.empty())
+    why.push_back(std::string(c.feature_flag) + "=" + config.Get(c.feature_flag));
+  if (!c.provider_key.empty())
+    why.push_back(std::string(c.provider_key) + "=" + config.Get(c.provider_key));
+  return why.empty() ? "always installed" : Join(why, ", ");
+}
+
+class Builder {
+ public:
+  Builder(const Config& config, const PlanOptions& options)
+      : config_(config),
+        options_(options),
+        a_(config, options),
+        timeout_(config.GetInt("TIMEOUT_SECS")) {}
+
+  Plan Build() {
+    Plan plan;
+    plan.mode = options_.mode;
+    plan.profile = config_.ProfilePath();
+    plan.with_host = options_.with_host;
+    if (options_.mode == PlanMode::kApply) {
+      if (options_.with_host) HostApply();
+      Prereqs();
+      Cilium();
+      CertManager();
+      Issuers();
+      Ingress();
+      Platform();
+      Apps();
+      Verify();
+    } else {
+      DeleteApps();
+      DeletePlatform();
+      DeleteIngress();
+      DeleteIssuers();
+      DeleteCertManager();
+      Teardown();
+      DeleteCilium();
+      CleanCheck();
+      if (options_.with_host) HostDelete();
+    }
+    plan.steps = std::move(steps_);
+    return plan;
+  }
+
+ private:
+  PlanStep& Step(std::string phase, std::string name, std::string title, std::string when,
+                 std::vector<std::string> aliases = {}) {
+    PlanStep s;
+    s.id = phase + "/" + name;
+    s.phase = std::move(phase);
+    s.title = std::move(title);
+    s.when = std::move(when);
+    s.aliases = std::move(aliases);
+    steps_.push_back(std::move(s));
+    return steps_.back();
+  }
+
+  std::string T() const { return std::to_string(timeout_); }
+  std::string Timeout() const { return "--timeout=" + T() + "s"; }
+
+  // Secrets a component's release receives (names only); required inputs that are empty.
+  void AddSecrets(PlanStep& s, const Component& c, std::vector<std::string>& env) {
+    for (auto key : c.secrets) env.emplace_back(key);
+    for (auto key : c.required) {
+      if (config_.Get(key).empty()) s.missing.emplace_back(key);
+    }
+  }
+
+  PlanOp HelmfileSync(PlanStep& s, const Component& c) {
+    std::vector<std::string> env;
+    AddSecrets(s, c, env);
+    PlanOp op =
+        Cmd(a_.Helmfile(std::string(c.selector), {"sync"}), env, static_cast<int>(timeout_) + 60);
+    return op;
+  }
+
+  PlanOp Adopt(const std::string& kind, const std::vector<std::string>& names,
+               const std::string& release, const std::string& release_ns,
+               const std::string& ns = "") {
+    return Action("adopt",
+                  "adopt existing " + kind + " " + Join(names, ", ") +
+                      (ns.empty() ? "" : " in " + ns) + " into Helm release " + release_ns + "/" +
+                      release +
+                      " (label app.kubernetes.io/managed-by=Helm, annotate "
+                      "meta.helm.sh/release-name/-namespace; "
+                      "only objects that exist)",
+                  30);
+  }
+
+  PlanOp Rollout(const std::string& ns, const std::string& what) {
+    return Cmd(a_.Kubectl({"-n", ns, "rollout", "status", what, Timeout()}), {},
+               static_cast<int>(timeout_) + 10);
+  }
+
+  // ---- apply --------------------------------------------------------------
+
+  void HostApply() {
+    const bool install = config_.GetBool("HOST_INSTALL_PACKAGES");
+    if (install) {
+      auto packages = config_.GetList("HOST_BASE_PACKAGES");
+      if (packages.empty()) packages = {"ca-certificates", "curl", "iptables"};
+      const std::string pm = config_.Get("HOST_PACKAGE_MANAGER");
+      auto& s = Step("host", "packages", "Install host packages",
+                     "--with-host and HOST_INSTALL_PACKAGES=true (HOST_PACKAGE_MANAGER=" + pm + ")",
+                     {"00"});
+      if (pm == "auto") {
+        s.ops.push_back(
+            Action("detect-package-manager",
+                   "detect the package manager from /etc/os-release (apt shown; dnf, pacman and "
+                   "zypper use their own install command)"));
+      }
+      std::vector<std::string> argv;
+      if (pm == "dnf") {
+        argv = {"dnf", "install", "-y"};
+      } else if (pm == "pacman") {
+        argv = {"pacman", "-Syu", "--noconfirm", "--needed"};
+      } else if (pm == "zypper") {
+        argv = {"zypper", "--non-interactive", "install"};
+      } else {
+        s.ops.push_back(Cmd(Argv::Plain({"apt-get", "update"}), {"DEBIAN_FRONTEND"}, 600));
+        argv = {"apt-get", "install", "-y", "--no-install-recommends"};
+      }
+      argv.insert(argv.end(), packages.begin(), packages.end());
+      s.ops.push_back(Cmd(Argv::Plain(argv),
+                          pm == "apt" || pm == "auto" ? std::vector<std::string>{"DEBIAN_FRONTEND"}
+                                                      : std::vector<std::string>{},
+                          900));
+      s.ops.push_back(Action(
+          "check-commands",
+          "require commands on PATH: " + Join(config_.GetList("HOST_REQUIRED_COMMANDS"), ", ")));
+    }
+    auto& dns =
+        Step("host", "dns", "Route53 dynamic DNS updater (systemd timer)",
+             "--with-host: keep " + std::to_string(config_.GetList("SWHURL_SUBDOMAINS").size()) +
+                 " subdomain(s) pointed at this host every " + config_.Get("DNS_UPDATE_INTERVAL"),
+             {"10"});
+    dns.ops.push_back(
+        Action("write-units",
+               "write /etc/systemd/system/platformctl-dns-update.service (Type=oneshot, runs "
+               "'platformctl dns update') and .timer (OnUnitActiveSec=" +
+                   config_.Get("DNS_UPDATE_INTERVAL") + ")"));
+    dns.ops.push_back(Cmd(Argv::Plain({"systemctl", "daemon-reload"}), {}, 60));
+    dns.ops.push_back(
+        Cmd(Argv::Plain({"systemctl", "enable", "--now", "platformctl-dns-update.timer"}), {}, 60));
+    const bool traefik = config_.Get("K3S_INGRESS_MODE") == "traefik";
+    auto& k3s = Step(
+        "host", "k3s", "Install k3s without flannel (for Cilium)",
+        "--with-host (K3S_INGRESS_MODE=" + config_.Get("K3S_INGRESS_MODE") +
+            (config_.Get("K3S_VERSION").empty() ? ", channel default version"
+                                                : ", K3S_VERSION=" + config_.Get("K3S_VERSION")) +
+            ")",
+        {"k3s"});
+    k3s.ops.push_back(
+        Action("skip-if-current",
+               "skip when k3s is active with the same version and flags (else reinstall to apply "
+               "K3S_VERSION / K3S_INGRESS_MODE changes)"));
+    k3s.ops.push_back(
+        Action("download",
+               "download https://get.k3s.io to artifacts/host/k3s-install.sh (HTTPS, ≤ 60s)", 60));
+    k3s.ops.push_back(Cmd(Argv::Plain({"sh", "artifacts/host/k3s-install.sh"}),
+                          {"INSTALL_K3S_EXEC", "INSTALL_K3S_VERSION"}, 900));
+    k3s.ops.push_back(Action(
+        "note", std::string("INSTALL_K3S_EXEC=\"--flannel-backend=none --disable-network-policy") +
+                    (traefik ? "" : " --disable=traefik") + "\""));
+    k3s.ops.push_back(Action("kubeconfig", "merge /etc/rancher/k3s/k3s.yaml into " +
+                                               (config_.Get("K3S_KUBECONFIG_DEST").empty()
+                                                    ? std::string("~/.kube/config")
+                                                    : config_.Get("K3S_KUBECONFIG_DEST")) +
+                                               " (backup first; never overwrite other contexts)"));
+  }
+
+  void Prereqs() {
+    auto& tools = Step("prereqs", "tools", "Check tools and versions", "always", {"01"});
+    tools.ops.push_back(
+        Cmd(Argv::Plain({"kubectl", "version", "--client", "--output=json"}), {}, 30));
+    tools.ops.push_back(Cmd(Argv::Plain({"helm", "version", "--short"}), {}, 30));
+    tools.ops.push_back(Cmd(Argv::Plain({"helmfile", "--version"}), {}, 30));
+    if (config_.GetBool("FEAT_VERIFY")) {
+      tools.ops.push_back(Cmd(Argv::Plain({"helm", "plugin", "list"}), {}, 30));
+      tools.ops.push_back(Action("check", "helm-diff plugin installed (needed by verify/drift)"));
+    }
+
+    auto& access =
+        Step("prereqs", "cluster-access", "Check cluster access and identity", "always", {"15"});
+    access.ops.push_back(Cmd(a_.Kubectl({"config", "current-context"}), {}, 30));
+    access.ops.push_back(Cmd(a_.Kubectl({"version", "--output=json"}), {}, 30));
+    access.ops.push_back(
+        Action("check", options_.context.empty()
+                            ? "the API server answers; the context is recorded in the run journal"
+                            : "the API server answers and the current context is " +
+                                  options_.context + " (else refuse, exit 3)"));
+
+    auto& contract = Step("prereqs", "config", "Check the config contract",
+                          "always: apply refuses on config errors", {"94"});
+    contract.ops.push_back(
+        Action("validate", "strict validation of the layered config (missing secrets are errors)"));
+    contract.ops.push_back(Action("write-state-values", "write the non-secret config to " +
+                                                            options_.state_values_path +
+                                                            " for helmfile (--state-values-file)"));
+
+    auto& repos = Step("prereqs", "helm-repos", "Add the Helm repositories of enabled components",
+                       "always", {"25"});
+    std::vector<std::string> names;
+    for (const auto& repo : HelmRepos()) {
+      bool used = false;
+      for (const auto& c : Components()) {
+        if (IsEnabled(c, config_) &&
+            std::find(c.repos.begin(), c.repos.end(), repo.name) != c.repos.end())
+          used = true;
+      }
+      if (!used) continue;
+      names.emplace_back(repo.name);
+      PlanOp op = Cmd(Argv::Plain({"helm", "repo", "add", std::string(repo.name),
+                                   std::string(repo.url), "--force-update"}),
+                      {}, 60);
+      repos.ops.push_back(op);
+    }
+    repos.ops.push_back(Action("retry", "each repo add is tried up to HELM_REPO_RETRIES=" +
+                                            config_.Get("HELM_REPO_RETRIES") + " times, 2s apart"));
+    std::vector<std::string> update{"helm", "repo", "update"};
+    update.insert(update.end(), names.begin(), names.end());
+    repos.ops.push_back(Cmd(Argv::Plain(update), {}, 120));
+
+    const Component* ns = FindComponent("platform-namespaces");
+    auto& nss = Step("prereqs", "namespaces", "Platform namespaces", "always", {"20"});
+    nss.component = std::string(ns->id);
+    nss.ops.push_back(
+        Adopt("namespaces", Strings(ManagedNamespaces()), "platform-namespaces", "kube-system"));
+    nss.ops.push_back(HelmfileSync(nss, *ns));
+  }
+
+  void Cilium() {
+    const Component* c = FindComponent("cilium");
+    if (!IsEnabled(*c, config_)) return;
+    if (!config_.GetBool("CILIUM_SKIP_FLANNEL_CHECK")) {
+      auto& guard = Step("cilium", "flannel-guard", "Refuse Cilium on nodes running flannel",
+                         "FEAT_CILIUM=true and CILIUM_SKIP_FLANNEL_CHECK=false", {"26"});
+      guard.ops.push_back(Cmd(a_.Kubectl({"get", "nodes", "--output=json"}), {}, 30));
+      guard.ops.push_back(Action(
+          "check",
+          "no node has annotation flannel.alpha.coreos.com/backend-type (else fail: reinstall "
+          "k3s with --flannel-backend=none --disable-network-policy)"));
+    }
+    auto& s = Step("cilium", "install", "Cilium CNI and Hubble", WhyComponent(*c, config_), {"26"});
+    s.component = std::string(c->id);
+    s.ops.push_back(Action("wait-deleted",
+                           "if namespace cilium-secrets is terminating, wait ≤ 120s for it to go",
+                           120));
+    s.ops.push_back(Adopt("namespace", {"cilium-secrets"}, "cilium", "kube-system"));
+    s.ops.push_back(HelmfileSync(s, *c));
+    for (const char* w :
+         {"ds/cilium", "deploy/cilium-operator", "deploy/hubble-relay", "deploy/hubble-ui"}) {
+      s.ops.push_back(Rollout("kube-system", w));
+    }
+  }
+
+  void CertManager() {
+    const Component* c = FindComponent("cert-manager");
+    auto& s =
+        Step("cert-manager", "install", "cert-manager", WhyComponent(*c, config_), {"31", "30"});
+    s.component = std::string(c->id);
+    s.ops.push_back(HelmfileSync(s, *c));
+    for (auto crd : kCertManagerCrds) {
+      s.ops.push_back(Action("wait-crd",
+                             "wait ≤ " + T() + "s: CRD " + std::string(crd) + " Established",
+                             static_cast<int>(timeout_)));
+    }
+    s.ops.push_back(
+        Action("wait-webhook-ca",
+               "wait ≤ " + T() +
+                   "s: every webhook of validatingwebhookconfiguration cert-manager-webhook has a "
+                   "caBundle; on timeout restart deploy/cert-manager-webhook and "
+                   "deploy/cert-manager-cainjector once and wait ≤ " +
+                   T() + "s again",
+               static_cast<int>(2 * timeout_)));
+  }
+
+  void Issuers() {
+    const Component* c = FindComponent("issuers");
+    auto& s =
+        Step("issuers", "install",
+             "ClusterIssuers (selfsigned, letsencrypt-staging, letsencrypt-prod, letsencrypt)",
+             "always (letsencrypt alias → " + config_.Get("LETSENCRYPT_ENV") + ")", {"31"});
+    s.component = std::string(c->id);
+    if (config_.Get("ACME_EMAIL").empty() &&
+        (config_.Get("PLATFORM_CLUSTER_ISSUER").starts_with("letsencrypt") ||
+         config_.Get("APP_CLUSTER_ISSUER").starts_with("letsencrypt"))) {
+      s.missing.emplace_back("ACME_EMAIL");
+    }
+    s.ops.push_back(
+        Adopt("clusterissuers", Strings(kClusterIssuers), "platform-issuers", "kube-system"));
+    s.ops.push_back(HelmfileSync(s, *c));
+  }
+
+  void Ingress() {
+    const Component* nginx = FindComponent("ingress-nginx");
+    if (IsEnabled(*nginx, config_)) {
+      auto& s = Step("ingress", "ingress-nginx", "ingress-nginx (NodePorts 31514/30313)",
+                     WhyComponent(*nginx, config_), {"31"});
+      s.component = std::string(nginx->id);
+      s.ops.push_back(HelmfileSync(s, *nginx));
+    }
+    const Component* traefik = FindComponent("traefik");
+    if (IsEnabled(*traefik, config_)) {
+      auto& s = Step("ingress", "traefik", "Traefik configuration (k3s HelmChartConfig)",
+                     WhyComponent(*traefik, config_), {"31"});
+      s.component = std::string(traefik->id);
+      s.ops.push_back(
+          Cmd(a_.Kubectl({"apply", "--filename", std::string(kTraefikConfig)}), {}, 60));
+      s.ops.push_back(Rollout("kube-system", "deploy/traefik"));
+    }
+  }
+
+  void Platform() {
+    for (const auto& c : Components()) {
+      if (c.phase != "platform" || c.selector.empty() || !IsEnabled(c, config_)) continue;
+      auto& s = Step("platform", std::string(c.id), std::string(c.title), WhyComponent(c, config_),
+                     {"36"});
+      s.component = std::string(c.id);
+      s.ops.push_back(HelmfileSync(s, c));
+    }
+  }
+
+  void Apps() {
+    const Component* c = FindComponent("hello-web");
+    const std::string ns = config_.Get("APP_NAMESPACE");
+    auto& s = Step("apps", "hello-web", "Sample app hello-web",
+                   "always (namespace " + ns + ", host " + config_.Get("APP_HOST") + ")", {"75"});
+    s.component = std::string(c->id);
+    s.ops.push_back(
+        Adopt("deployment/service/ingress/certificate", {"hello-web"}, "hello-web", ns, ns));
+    s.ops.push_back(HelmfileSync(s, *c));
+  }
+
+  std::vector<std::string> AllEnabledSecrets() {
+    std::vector<std::string> env;
+    for (const auto& c : Components()) {
+      if (!IsEnabled(c, config_)) continue;
+      for (auto key : c.secrets) {
+        if (std::find(env.begin(), env.end(), key) == env.end()) env.emplace_back(key);
+      }
+    }
+    return env;
+  }
+
+  void Verify() {
+    if (!config_.GetBool("FEAT_VERIFY")) return;
+    auto& state = Step("verify", "platform-state", "Live state matches the config (core tier)",
+                       "FEAT_VERIFY=true", {"91"});
+    state.ops.push_back(
+        Cmd(a_.Kubectl({"get", "namespaces,deployments,daemonsets,statefulsets,ingresses,services",
+                        "--all-namespaces", "--output=json"}),
+            {}, 60));
+    state.ops.push_back(
+        Cmd(a_.Kubectl({"get", "clusterissuers.cert-manager.io,certificates.cert-manager.io",
+                        "--all-namespaces", "--output=json"}),
+            {}, 60));
+    state.ops.push_back(Action(
+        "check", "judge readiness, hosts, issuers and auth annotations in-process (core checks)"));
+    auto& drift = Step("verify", "drift", "Helm releases have no drift (core tier)",
+                       "FEAT_VERIFY=true", {"92"});
+    std::vector<std::string> diff{"diff", "--detailed-exitcode", "--context",
+                                  config_.Get("HELMFILE_DIFF_CONTEXT")};
+    if (config_.GetBool("HELMFILE_DIFF_SUPPRESS_SECRETS")) diff.emplace_back("--suppress-secrets");
+    for (const auto& kind : config_.GetList("HELMFILE_DIFF_SUPPRESS_OBJECTS")) {
+      diff.insert(diff.end(), {"--suppress", kind});
+    }
+    if (config_.GetBool("HELMFILE_SERVER_DRY_RUN"))
+      diff.insert(diff.end(), {"--args", "--dry-run=server"});
+    drift.ops.push_back(
+        Cmd(a_.Helmfile("", diff), AllEnabledSecrets(), static_cast<int>(timeout_) + 60));
+    drift.ops.push_back(
+        Action("check",
+               "ignore known certificate-rotation drift (cilium-ca, hubble certs); any other "
+               "change fails with the diff summary (secrets never printed)"));
+    if (!config_.GetBool("FEAT_VERIFY_DEEP")) return;
+    auto& smoke = Step("verify", "runtime-smoke", "Nodes Ready, ingress answers (deep tier)",
+                       "FEAT_VERIFY_DEEP=true", {"90"});
+    smoke.ops.push_back(
+        Cmd(a_.Kubectl({"get", "nodes,pods", "--all-namespaces", "--output=json"}), {}, 60));
+    smoke.ops.push_back(Action(
+        "http-check",
+        "GET https://" + config_.Get("APP_HOST") + "/ through the ingress NodePort 30313 (≤ 10s)",
+        10));
+    auto& rel = Step("verify", "releases", "Expected Helm releases deployed (deep tier)",
+                     "FEAT_VERIFY_DEEP=true", {"93"});
+    rel.ops.push_back(Cmd(a_.Helm({"list", "--all-namespaces", "--all", "--output=json"}), {}, 60));
+    rel.ops.push_back(Action(
+        "check", "every expected release is 'deployed' (failed and pending count as missing)"));
+    auto& diag = Step("verify", "diagnostics", "Capture cluster diagnostics (deep tier)",
+                      "FEAT_VERIFY_DEEP=true", {"95"});
+    diag.ops.push_back(
+        Action("capture",
+               "write nodes, pods, events and releases to artifacts/runs/<run>/diagnostics "
+               "(secrets redacted)"));
+    auto& matrix = Step("verify", "provider-matrix", "Provider matrix gating (deep tier, offline)",
+                        "FEAT_VERIFY_DEEP=true", {"96", "97"});
+    matrix.ops.push_back(
+        Action("check",
+               "for nginx|traefik × minio|ceph the registry's release set matches the "
+               "helmfile installed gates (no cluster access)"));
+  }
+
+  // ---- delete -------------------------------------------------------------
+
+  PlanOp Uninstall(const std::string& ns, const std::string& release) {
+    return Cmd(a_.Helm({"uninstall", release, "--namespace", ns, "--ignore-not-found", "--wait",
+                        Timeout()}),
+               {}, static_cast<int>(timeout_) + 30);
+  }
+
+  void DeleteApps() {
+    auto& s = Step("apps", "hello-web", "Remove the sample app",
+                   "always: from every app namespace (W22)", {"75"});
+    s.component = "hello-web";
+    for (const char* ns : {"apps-staging", "apps-prod"})
+      s.ops.push_back(Uninstall(ns, "hello-web"));
+  }
+
+  void DeletePlatform() {
+    // Reverse registry order, whatever the current flags: delete must not
+    // depend on today's config to clean up yesterday's install (W43).
+    std::vector<const Component*> comps;
+    for (const auto& c : Components()) {
+      if (c.phase == "platform" && !c.releases.empty()) comps.push_back(&c);
+    }
+    std::reverse(comps.begin(), comps.end());
+    for (const Component* c : comps) {
+      auto& s = Step(
+          "platform", std::string(c->id), "Remove " + std::string(c->title),
+          "always (currently " + std::string(IsEnabled(*c, config_) ? "enabled" : "disabled") + ")",
+          {"36", "29"});
+      s.component = std::string(c->id);
+      for (const auto& r : c->releases)
+        s.ops.push_back(Uninstall(ResolveReleaseNamespace(r, config_), std::string(r.name)));
+    }
+    auto& legacy =
+        Step("platform", "legacy-secrets", "Remove legacy runtime Secrets", "always", {"29"});
+    legacy.ops.push_back(Action("delete-if-managed",
+                                "delete ingress/oauth2-proxy-secret, logging/hyperdx-secret, "
+                                "logging/otel-config-vars, storage/minio-creds only when labelled "
+                                "platform.swhurl.io/managed=true"));
+  }
+
+  void DeleteIngress() {
+    auto& s = Step("ingress", "remove", "Remove ingress-nginx and the Traefik configuration",
+                   "always", {"31"});
+    s.component = "ingress-nginx";
+    s.ops.push_back(Uninstall("ingress", "ingress-nginx"));
+    s.ops.push_back(
+        Cmd(a_.Kubectl({"delete", "--filename", std::string(kTraefikConfig), "--ignore-not-found"}),
+            {}, 60));
+  }
+
+  void DeleteIssuers() {
+    auto& s = Step("issuers", "remove", "Remove the ClusterIssuers", "always", {"31"});
+    s.component = "issuers";
+    s.ops.push_back(Uninstall("kube-system", "platform-issuers"));
+  }
+
+  void DeleteCertManager() {
+    auto& s = Step("cert-manager", "remove", "Remove cert-manager, its finalizers and CRDs",
+                   "always", {"30", "31"});
+    s.component = "cert-manager";
+    s.ops.push_back(Uninstall("cert-manager", "cert-manager"));
+    std::vector<std::string> crds = Strings(kCertManagerCrds);
+    s.ops.push_back(Cmd(a_.Kubectl({"get", Join(crds, ","), "--all-namespaces", "--output=json",
+                                    "--ignore-not-found"}),
+                        {}, 60));
+    s.ops.push_back(
+        Action("clear-finalizers",
+               "for each cert-manager object found: kubectl patch with the object's namespace "
+               "(metadata.finalizers=[]), then delete --wait=false (W37)",
+               static_cast<int>(timeout_)));
+    if (config_.GetBool("CM_DELETE_CRDS")) {
+      std::vector<std::string> argv{"delete", "customresourcedefinition"};
+      argv.insert(argv.end(), crds.begin(), crds.end());
+      argv.insert(argv.end(), {"--ignore-not-found", "--wait=false"});
+      s.ops.push_back(Cmd(a_.Kubectl(argv), {}, 60));
+      s.ops.push_back(Action("wait-deleted", "wait ≤ " + T() + "s: the cert-manager CRDs are gone",
+                             static_cast<int>(timeout_)));
+    }
+  }
+
+  void Teardown() {
+    const std::string nt = config_.Get("NAMESPACE_DELETE_TIMEOUT_SECS");
+    const std::vector<std::string> nss = Strings(ManagedNamespaces());
+    auto& rel = Step("teardown", "namespaces-release",
+                     "Remove the platform-namespaces release (namespaces kept)", "always", {"20"});
+    rel.component = "platform-namespaces";
+    rel.ops.push_back(Uninstall("kube-system", "platform-namespaces"));
+    auto& secrets = Step("teardown", "secrets", "Sweep platform Secrets",
+                         "DELETE_SCOPE=" + config_.Get("DELETE_SCOPE"), {"99"});
+    if (config_.Get("DELETE_SCOPE") == "dedicated-cluster") {
+      secrets.ops.push_back(
+          Cmd(a_.Kubectl({"delete", "secret", "--all-namespaces", "--selector",
+                          "platform.swhurl.io/managed=true", "--ignore-not-found", "--wait=false"}),
+              {}, 60));
+      secrets.ops.push_back(
+          Action("note",
+                 "dedicated-cluster: only Secrets labelled platform.swhurl.io/managed=true, "
+                 "in every namespace (k3s and user Secrets are never swept, W41)"));
+    } else {
+      for (const auto& ns : nss) {
+        secrets.ops.push_back(Cmd(
+            a_.Kubectl({"--namespace", ns, "delete", "secret", "--selector",
+                        "platform.swhurl.io/managed=true", "--ignore-not-found", "--wait=false"}),
+            {}, 60));
+      }
+    }
+    auto& ns = Step("teardown", "namespaces", "Delete the managed namespaces", "always", {"99"});
+    std::vector<std::string> del{"delete", "namespace"};
+    del.insert(del.end(), nss.begin(), nss.end());
+    del.insert(del.end(), {"--ignore-not-found", "--wait=false"});
+    ns.ops.push_back(Cmd(a_.Kubectl(del), {}, 60));
+    ns.ops.push_back(Action(
+        "wait-deleted",
+        "wait ≤ " + nt + "s (all namespaces together, W39): " + Join(nss, ", ") + " are gone",
+        static_cast<int>(config_.GetInt("NAMESPACE_DELETE_TIMEOUT_SECS"))));
+    auto& gate = Step("teardown", "gate", "No PVCs or managed namespaces left before Cilium goes",
+                      "always", {"99"});
+    gate.ops.push_back(Cmd(a_.Kubectl({"get", "namespaces,persistentvolumeclaims",
+                                       "--all-namespaces", "--output=json"}),
+                           {}, 60));
+    gate.ops.push_back(Action(
+        "check", "refuse to continue (fail) while a managed namespace or a PVC in one remains"));
+  }
+
+  void DeleteCilium() {
+    auto& s = Step(
+        "cilium", "remove", "Remove Cilium last (after teardown)",
+        "always, after teardown (currently FEAT_CILIUM=" + config_.Get("FEAT_CILIUM") + ", W43)",
+        {"26"});
+    s.component = "cilium";
+    s.ops.push_back(Uninstall("kube-system", "cilium"));
+    s.ops.push_back(Cmd(a_.Kubectl({"--namespace", "kube-system", "delete", "secret",
+                                    "hubble-ui-tls", "--ignore-not-found"}),
+                        {}, 60));
+    s.ops.push_back(Cmd(
+        a_.Kubectl({"--namespace", "kube-system", "delete",
+                    "daemonset,deployment,service,configmap,secret,serviceaccount,role,rolebinding",
+                    "--selector", "app.kubernetes.io/part-of=cilium", "--ignore-not-found",
+                    "--wait=false"}),
+        {}, 60));
+    s.ops.push_back(Cmd(a_.Kubectl({"delete", "clusterrole,clusterrolebinding", "--selector",
+                                    "app.kubernetes.io/part-of=cilium", "--ignore-not-found"}),
+                        {}, 60));
+    s.ops.push_back(
+        Action("wait-deleted",
+               "wait ≤ 60s: pods labelled app.kubernetes.io/part-of=cilium are gone; then "
+               "force-delete the rest (grace 0) and wait ≤ 30s",
+               90));
+    if (config_.GetBool("CILIUM_DELETE_CRDS")) {
+      s.ops.push_back(
+          Cmd(a_.Kubectl({"get", "customresourcedefinitions", "--output=name"}), {}, 30));
+      s.ops.push_back(Action("delete-crds",
+                             "delete every CRD named *.cilium.io with --wait=false, then wait ≤ " +
+                                 T() + "s for them to go (after Cilium is uninstalled, W38)",
+                             static_cast<int>(timeout_)));
+    }
+    s.ops.push_back(Cmd(
+        a_.Kubectl({"delete", "namespace", "cilium-secrets", "--ignore-not-found", "--wait=false"}),
+        {}, 60));
+  }
+
+  void CleanCheck() {
+    auto& s = Step("clean", "verify", "The cluster is clean of the platform", "always", {"98"});
+    s.ops.push_back(
+        Cmd(a_.Kubectl({"get", "namespaces,customresourcedefinitions", "--output=json"}), {}, 60));
+    s.ops.push_back(
+        Cmd(a_.Kubectl({"--namespace", "kube-system", "get",
+                        "pods,daemonsets,deployments,services,secrets", "--output=json"}),
+            {}, 60));
+    s.ops.push_back(Cmd(a_.Helm({"list", "--all-namespaces", "--all", "--output=json"}), {}, 60));
+    s.ops.push_back(
+        Action("check",
+               "no managed namespace, no platform CRD, no cilium residue, no hubble-ui-tls, and "
+               "no platform Helm release left (k3s's own traefik releases are not platform, W35)"));
+  }
+
+  void HostDelete() {
+    auto& dns = Step("host", "dns", "Remove the dynamic DNS timer", "--with-host", {"10"});
+    dns.ops.push_back(Cmd(
+        Argv::Plain({"systemctl", "disable", "--now", "platformctl-dns-update.timer"}), {}, 60));
+    dns.ops.push_back(Action("remove-units",
+                             "remove /etc/systemd/system/platformctl-dns-update.{service,timer}"));
+    dns.ops.push_back(Cmd(Argv::Plain({"systemctl", "daemon-reload"}), {}, 60));
+    if (config_.GetBool("K3S_UNINSTALL")) {
+      auto& k3s = Step("host", "k3s", "Uninstall k3s",
+                       "--with-host and K3S_UNINSTALL=true (last: nothing after it "
+                       "needs the cluster, W40)",
+                       {"k3s"});
+      k3s.ops.push_back(Cmd(Argv::Plain({"/usr/local/bin/k3s-uninstall.sh"}), {}, 600));
+    }
+  }
+
+  const Config& config_;
+  const PlanOptions& options_;
+  Argv a_;
+  long timeout_;
+  std::vector<PlanStep> steps_;
+};
+
+}  // namespace
+
+Plan BuildPlan(const Config& config, const PlanOptions& options) {
+  return Builder(config, options).Build();
+}
+
+}  // namespace platformctl
