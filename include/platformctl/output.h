@@ -23,6 +23,10 @@ std::string ToYaml(const nlohmann::ordered_json& j);
 /// "<redacted>".
 std::string RenderConfig(const Config& config, OutputFormat format, bool with_origin);
 
+/// `config keys`: the key table (name, type, choices, default, secret,
+/// required by, doc) as text (markdown table), json or yaml.
+std::string RenderKeyTable(OutputFormat format);
+
 /// The state-values document helmfile receives (docs/state-values.md). No secrets.
 nlohmann::ordered_json StateValues(const Config& config);
 

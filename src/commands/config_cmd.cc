@@ -43,6 +43,17 @@ void SetupConfigCommand(CLI::App& sub, Invocation& inv) {
     }
   });
 
+  CLI::App* keys =
+      sub.add_subcommand("keys", "List every config key: type, default, secret, who requires it");
+  Describe(*keys,
+           "  platformctl config keys\n"
+           "  platformctl config keys -o json | jq '.[] | select(.secret)'\n");
+  keys->callback([&inv] {
+    auto f =
+        RequireFormat(inv.global, {OutputFormat::kText, OutputFormat::kJson, OutputFormat::kYaml});
+    std::cout << RenderKeyTable(f);
+  });
+
   CLI::App* values =
       sub.add_subcommand("values", "Print the helmfile state values (non-secret config as YAML)");
   Describe(*values,

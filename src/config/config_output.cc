@@ -110,6 +110,51 @@ std::string RenderConfig(const Config& config, OutputFormat format, bool with_or
   return out;
 }
 
+std::string RenderKeyTable(OutputFormat format) {
+  nlohmann::ordered_json rows = nlohmann::ordered_json::array();
+  for (const auto& k : ConfigKeys()) {
+    std::vector<std::string> required_by;
+    for (auto id : ComponentsRequiring(k.name)) required_by.emplace_back(id);
+    if (k.name == "ACME_EMAIL")
+      required_by.emplace_back("issuers (when a letsencrypt* issuer is used)");
+    if (k.name == "BASE_DOMAIN" || k.name == "PLATFORM_CLUSTER_ISSUER")
+      required_by.emplace_back("always");
+    rows.push_back({{"key", k.name},
+                    {"type", KeyTypeName(k.type)},
+                    {"choices", SplitChoices(k.choices)},
+                    {"default", k.default_value},
+                    {"secret", k.secret},
+                    {"group", KeyGroupName(k.group)},
+                    {"requiredBy", required_by},
+                    {"doc", k.doc}});
+  }
+  if (format == OutputFormat::kJson) return rows.dump(2) + "\n";
+  if (format == OutputFormat::kYaml) return ToYaml(rows);
+  std::string out;
+  std::string group;
+  for (const auto& r : rows) {
+    if (r["group"] != group) {
+      group = r["group"].get<std::string>();
+      out += "\n### " + group +
+             "\n\n| Key | Type | Default | Required by | Description |\n|---|---|---|---|---|\n";
+    }
+    std::string type = r["type"].get<std::string>();
+    if (!r["choices"].empty()) {
+      type.clear();
+      for (const auto& c : r["choices"])
+        type += (type.empty() ? "" : " \\| ") + c.get<std::string>();
+    }
+    if (r["secret"].get<bool>()) type += ", secret";
+    std::string req;
+    for (const auto& q : r["requiredBy"]) req += (req.empty() ? "" : ", ") + q.get<std::string>();
+    const std::string def = r["default"].get<std::string>();
+    out += "| `" + r["key"].get<std::string>() + "` | " + type + " | " +
+           (def.empty() ? "" : "`" + def + "`") + " | " + req + " | " +
+           r["doc"].get<std::string>() + " |\n";
+  }
+  return out;
+}
+
 nlohmann::ordered_json StateValues(const Config& c) {
   using J = nlohmann::ordered_json;
   J installed = J::object();
