@@ -57,6 +57,15 @@ class Argv {
     argv.insert(argv.end(), args.begin(), args.end());
     return argv;
   }
+  /// helmfile without state (e.g. --version), still with the cluster flags.
+  [[nodiscard]] std::vector<std::string> HelmfileGlobal(std::vector<std::string> args) const {
+    std::vector<std::string> argv{"helmfile"};
+    if (!options_.kubeconfig.empty())
+      argv.insert(argv.end(), {"--kubeconfig", options_.kubeconfig});
+    if (!options_.context.empty()) argv.insert(argv.end(), {"--kube-context", options_.context});
+    argv.insert(argv.end(), args.begin(), args.end());
+    return argv;
+  }
   /// Tools without cluster flags (systemctl, apt-get, ...).
   [[nodiscard]] static std::vector<std::string> Plain(std::vector<std::string> args) {
     return args;
@@ -191,7 +200,7 @@ class Builder {
   }
 
   PlanOp Rollout(const std::string& ns, const std::string& what) {
-    return Cmd(a_.Kubectl({"-n", ns, "rollout", "status", what, Timeout()}), {},
+    return Cmd(a_.Kubectl({"--namespace", ns, "rollout", "status", what, Timeout()}), {},
                static_cast<int>(timeout_) + 10);
   }
 
@@ -274,12 +283,11 @@ class Builder {
 
   void Prereqs() {
     auto& tools = Step("prereqs", "tools", "Check tools and versions", "always", {"01"});
-    tools.ops.push_back(
-        Cmd(Argv::Plain({"kubectl", "version", "--client", "--output=json"}), {}, 30));
-    tools.ops.push_back(Cmd(Argv::Plain({"helm", "version", "--short"}), {}, 30));
-    tools.ops.push_back(Cmd(Argv::Plain({"helmfile", "--version"}), {}, 30));
+    tools.ops.push_back(Cmd(a_.Kubectl({"version", "--client", "--output=json"}), {}, 30));
+    tools.ops.push_back(Cmd(a_.Helm({"version", "--short"}), {}, 30));
+    tools.ops.push_back(Cmd(a_.HelmfileGlobal({"--version"}), {}, 30));
     if (config_.GetBool("FEAT_VERIFY")) {
-      tools.ops.push_back(Cmd(Argv::Plain({"helm", "plugin", "list"}), {}, 30));
+      tools.ops.push_back(Cmd(a_.Helm({"plugin", "list"}), {}, 30));
       tools.ops.push_back(Action("check", "helm-diff plugin installed (needed by verify/drift)"));
     }
 
@@ -313,16 +321,16 @@ class Builder {
       }
       if (!used) continue;
       names.emplace_back(repo.name);
-      PlanOp op = Cmd(Argv::Plain({"helm", "repo", "add", std::string(repo.name),
-                                   std::string(repo.url), "--force-update"}),
-                      {}, 60);
+      PlanOp op = Cmd(
+          a_.Helm({"repo", "add", std::string(repo.name), std::string(repo.url), "--force-update"}),
+          {}, 60);
       repos.ops.push_back(op);
     }
     repos.ops.push_back(Action("retry", "each repo add is tried up to HELM_REPO_RETRIES=" +
                                             config_.Get("HELM_REPO_RETRIES") + " times, 2s apart"));
-    std::vector<std::string> update{"helm", "repo", "update"};
+    std::vector<std::string> update{"repo", "update"};
     update.insert(update.end(), names.begin(), names.end());
-    repos.ops.push_back(Cmd(Argv::Plain(update), {}, 120));
+    repos.ops.push_back(Cmd(a_.Helm(update), {}, 120));
 
     const Component* ns = FindComponent("platform-namespaces");
     auto& nss = Step("prereqs", "namespaces", "Platform namespaces", "always", {"20"});
