@@ -159,7 +159,10 @@ const GoodCase kGoodCases[] = {
 };
 // clang-format on
 
-INSTANTIATE_TEST_SUITE_P(EnvFile, GoodValueTest, ::testing::ValuesIn(kGoodCases));
+INSTANTIATE_TEST_SUITE_P(EnvFile, GoodValueTest, ::testing::ValuesIn(kGoodCases),
+                         [](const auto& param_info) {
+                           return "good" + std::to_string(param_info.index);
+                         });
 
 // ---------------------------------------------------------------------------
 // Rejected lines: exact column, message and hint.
@@ -297,7 +300,10 @@ const BadCase kBadCases[] = {
 };
 // clang-format on
 
-INSTANTIATE_TEST_SUITE_P(EnvFile, BadLineTest, ::testing::ValuesIn(kBadCases));
+INSTANTIATE_TEST_SUITE_P(EnvFile, BadLineTest, ::testing::ValuesIn(kBadCases),
+                         [](const auto& param_info) {
+                           return "bad" + std::to_string(param_info.index);
+                         });
 
 // ---------------------------------------------------------------------------
 // Whole files.
