@@ -1,4 +1,4 @@
-// Env-file parser. The grammar (docs/env-file-grammar.md) is a strict subset
+// Env-file parser. The grammar (docs/manual.md "Env-file grammar") is a strict subset
 // of what bash does with `source FILE`: every accepted line means the same
 // here as in bash, except `\n` inside double quotes (a newline here, two
 // characters in bash). Anything that bash would execute, expand in a way we
@@ -192,8 +192,8 @@ bool ValueParser::ParseValue(ValueTemplate& out) {
   size_t value_end = pos_;
   while (pos_ < text_.size() && IsBlank(text_[pos_])) ++pos_;
   if (pos_ < text_.size() && text_[pos_] != '#') {
-    std::string message = "unexpected '" + Excerpt(text_.substr(pos_)) +
-                          "' after the value (unquoted whitespace ends a value)";
+    // Never echo value text: it may be a secret.
+    std::string message = "unexpected text after the value (unquoted whitespace ends a value)";
     if (value_end == 0) {
       return Fail(pos_, std::move(message),
                   "remove the space after '=', or quote the value: KEY=\" a\"");
@@ -320,10 +320,7 @@ bool ValueParser::ParseBraced(ValueTemplate& out, Context ctx, int depth) {
   if (name_pos >= text_.size()) return FailUnterminatedBrace(dollar);
   if (!IsNameStart(text_[name_pos])) {
     if (text_[name_pos] == '}') return Fail(name_pos, "empty reference '${}'", kBracedHint);
-    return Fail(name_pos,
-                "unsupported expansion '${" + Excerpt(text_.substr(name_pos, 3)) +
-                    "...' (a variable name must follow '${')",
-                kBracedHint);
+    return Fail(name_pos, "unsupported expansion (a variable name must follow '${')", kBracedHint);
   }
   size_t end = name_pos;
   while (end < text_.size() && IsNameChar(text_[end])) ++end;
@@ -456,7 +453,8 @@ LineKind ParseLine(std::string_view line, Assignment& out, ParseError& err) {
     std::string why = IsDigit(key[bad])
                           ? "a key cannot start with a digit"
                           : "'" + Excerpt(key.substr(bad, 1)) + "' is not allowed in a key";
-    err = {p + bad, "invalid key '" + Excerpt(key) + "': " + why, std::string(kKeyHint)};
+    // The "key" may be a pasted secret: name the offending character only.
+    err = {p + bad, "invalid key: " + why, std::string(kKeyHint)};
     return LineKind::kError;
   }
   if (line[key_end] != '=') {
@@ -464,10 +462,10 @@ LineKind ParseLine(std::string_view line, Assignment& out, ParseError& err) {
     size_t next = key_end;
     while (next < line.size() && IsBlank(line[next])) ++next;
     if (next < line.size() && line[next] == '=') {
-      err = {key_end, "invalid key: space between '" + Excerpt(key) + "' and '='",
+      err = {key_end, "invalid key: space between the key and '='",
              std::string(kSpaceAroundEqualsHint)};
     } else {
-      err = {key_end, "expected '=' right after '" + Excerpt(key) + "'",
+      err = {key_end, "expected '=' right after the key",
              "only KEY=VALUE and export KEY=VALUE lines are supported; " +
                  std::string(kSpaceAroundEqualsHint)};
     }

@@ -329,6 +329,21 @@ TEST(Secrets, NeverInAnyConfigShowFormat) {
   for (const auto& [k, val] : secrets) EXPECT_EQ(v.out.find(val), std::string::npos) << k;
 }
 
+TEST(Secrets, SyntaxErrorsNeverEchoValueText) {
+  TempRepo repo;
+  repo.Write("profiles/secrets.env",
+             "OIDC_CLIENT_SECRET=\"Leak-One-123\nMINIO_ROOT_PASSWORD=Leak Two-456\n"
+             "CLICKSTACK_API_KEY=ab$(Leak-Three-789)\nCLICKSTACK_INGESTION_KEY=${!Leak-Four}\n"
+             "Leak_Five_pasted_token\nOAUTH_COOKIE_SECRET='x' Leak-Six\n");
+  auto r = RunCli({"config", "show"}, repo.Root().string());
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("profiles/secrets.env:2:"), std::string::npos) << r.err;
+  for (const char* leak :
+       {"Leak-One", "Two-456", "Leak-Three", "Leak-Four", "Leak_Five", "Leak-Six"}) {
+    EXPECT_EQ(r.err.find(leak), std::string::npos) << leak << " echoed:\n" << r.err;
+  }
+}
+
 TEST(ConfigShow, JsonSchemaAndOrigins) {
   TempRepo repo;
   auto r = RunCli(
