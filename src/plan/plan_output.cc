@@ -108,12 +108,12 @@ std::vector<std::string> ValidSelectors(const Plan& plan) {
 std::optional<Plan> SelectSteps(const Plan& plan, const std::string& only, const std::string& from,
                                 Diagnostics& diags) {
   const auto valid = ValidSelectors(plan);
+  std::string list;
+  for (const auto& v : valid) list += (list.empty() ? "" : ", ") + v;
   auto check = [&](const std::string& token, const char* flag) {
     bool known = std::find(valid.begin(), valid.end(), token) != valid.end();
     for (const auto& s : plan.steps) known = known || StepMatches(s, token);
     if (!known) {
-      std::string list;
-      for (const auto& v : valid) list += (list.empty() ? "" : ", ") + v;
       diags.Error(std::string(flag) + " " + token + ": unknown phase, step or step number", {},
                   "use one of: " + list);
     }
@@ -121,7 +121,8 @@ std::optional<Plan> SelectSteps(const Plan& plan, const std::string& only, const
   };
   auto tokens = SplitCsv(only);
   if (!only.empty() && tokens.empty()) {
-    diags.Error("--only needs a value", {}, "e.g. --only cert-manager,issuers or --only 31");
+    diags.Error("--only needs a value", {},
+                "e.g. --only cert-manager,issuers or --only 31; use one of: " + list);
   }
   for (const auto& t : tokens) check(t, "--only");
   if (!from.empty()) check(from, "--from");
