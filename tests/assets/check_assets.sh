@@ -15,6 +15,9 @@
 #      template engine (helmfile's is the same Go template + sprig; `requiredEnv`
 #      is shimmed), produce valid YAML, and keep their invariants under provider
 #      and feature variants (W12, W18, W19, W20, W21, secrets only when installed);
+#   3. provider matrix (seed 97, without helmfile): for nginx|traefik x minio|ceph x
+#      FEAT_MINIO true|false, the releases the rendered helmfile installs equal the
+#      releases `platformctl plan -o json` syncs (needs python3 to read the JSON);
 # and once: `kubectl kustomize` of every cluster/ directory with a
 # kustomization.yaml, plus static invariants (repositories: section, no `env`
 # lookups in infra/, installed: reads only .Values.installed, pinned versions
@@ -426,6 +429,107 @@ elif grep -q 'state values missing' "${tmp}/nostate.out"; then
   pass "helmfile refuses to render without state values"
 else
   fail "helmfile refuses to render without state values" "$(cat "${tmp}/nostate.out")"
+fi
+
+# ---- provider matrix: helmfile installed gates == plan (seed 97, without helmfile) ----
+# For nginx|traefik x minio|ceph x FEAT_MINIO true|false, the releases the helmfile
+# installs (rendered with `platformctl config values --set ...` as state values) must
+# be exactly the releases `platformctl plan -o json --set ...` syncs: its
+# `helmfile ... --selector component=X ... sync` commands, mapped to release names
+# through the helmfile's `component:` labels.
+
+hfonly="${tmp}/harness-helmfile"
+mkdir -p "${hfonly}/templates"
+cp "${harness}/Chart.yaml" "${hfonly}/"
+cp "${harness}/templates/_shim.tpl" "${harness}/templates/_infra_helmfile_yaml_gotmpl.tpl" \
+  "${harness}/templates/infra_helmfile_yaml_gotmpl.yaml" "${hfonly}/templates/"
+
+# Rendered helmfile on stdin -> "name" per release whose installed: is true.
+installed_releases() {
+  awk '/^  - name: / { name = $3 } /^    installed: true$/ { print name }' | LC_ALL=C sort -u
+}
+# Rendered helmfile on stdin -> "component release" per release.
+component_labels() {
+  awk '/^  - name: / { name = $3 } /^      component: / { print $2, name }'
+}
+# Plan JSON on stdin -> the selector of every `helmfile ... --selector S ... sync`.
+sync_selectors() {
+  python3 -c '
+import json, sys
+for step in json.load(sys.stdin)["steps"]:
+    for c in step["commands"]:
+        a = c["argv"]
+        if a and a[0] == "helmfile" and a[-1] == "sync" and "--selector" in a:
+            print(a[a.index("--selector") + 1])
+'
+}
+
+if ! command -v python3 >/dev/null 2>&1; then
+  fail "provider matrix: python3 is needed to read the plan JSON (scripts/install-deps.sh)"
+else
+  for ingress in nginx traefik; do
+    for storage in minio ceph; do
+      for feat_minio in true false; do
+        label="provider matrix ingress=${ingress} storage=${storage} FEAT_MINIO=${feat_minio}"
+        mdir="${tmp}/matrix-${ingress}-${storage}-${feat_minio}"
+        mkdir -p "${mdir}"
+        msets=(--set "INGRESS_PROVIDER=${ingress}" --set "OBJECT_STORAGE_PROVIDER=${storage}"
+          --set "FEAT_MINIO=${feat_minio}")
+        if ! "${PLATFORMCTL}" -C . config values "${msets[@]}" >"${mdir}/values.yaml" \
+          2>"${mdir}/values.err" </dev/null; then
+          fail "[${label}] platformctl config values" "$(cat "${mdir}/values.err")"
+          continue
+        fi
+        if ! "${HELM}" template check "${hfonly}" -f "${mdir}/values.yaml" \
+          >"${mdir}/helmfile.yaml" 2>"${mdir}/helmfile.err"; then
+          fail "[${label}] helmfile renders" "$(cat "${mdir}/helmfile.err")"
+          continue
+        fi
+        if ! "${PLATFORMCTL}" -C . plan -o json -q "${msets[@]}" >"${mdir}/plan.json" \
+          2>"${mdir}/plan.err" </dev/null; then
+          fail "[${label}] platformctl plan -o json" "$(cat "${mdir}/plan.err")"
+          continue
+        fi
+        installed_releases <"${mdir}/helmfile.yaml" >"${mdir}/helmfile.releases"
+        component_labels <"${mdir}/helmfile.yaml" >"${mdir}/labels"
+        unmapped=""
+        : >"${mdir}/plan.releases.unsorted"
+        while read -r selector; do
+          component="${selector#component=}"
+          release="$(awk -v c="${component}" '$1 == c { print $2 }' "${mdir}/labels")"
+          if [[ "${selector}" != component=* || -z "${release}" ]]; then
+            unmapped+="${selector} "
+          else
+            echo "${release}" >>"${mdir}/plan.releases.unsorted"
+          fi
+        done < <(sync_selectors <"${mdir}/plan.json")
+        LC_ALL=C sort -u "${mdir}/plan.releases.unsorted" >"${mdir}/plan.releases"
+        if [[ -n "${unmapped}" ]]; then
+          fail "[${label}] every plan selector names a helmfile release" "no release labelled: ${unmapped}"
+        elif [[ ! -s "${mdir}/helmfile.releases" ]]; then
+          fail "[${label}] helmfile installs releases" "no 'installed: true' in the rendered helmfile"
+        elif cmp -s "${mdir}/helmfile.releases" "${mdir}/plan.releases"; then
+          pass "[${label}] helmfile installed releases == plan sync releases"
+        else
+          fail "[${label}] helmfile installed releases == plan sync releases" \
+            "$(diff "${mdir}/helmfile.releases" "${mdir}/plan.releases" | sed -n 's/^</helmfile only:/p; s/^>/plan only:/p')"
+        fi
+        # The provider switches themselves: ingress-nginx iff nginx, minio iff minio and FEAT_MINIO.
+        want_nginx=false want_minio=false
+        [[ "${ingress}" == nginx ]] && want_nginx=true
+        [[ "${storage}" == minio && "${feat_minio}" == true ]] && want_minio=true
+        got_nginx=false got_minio=false
+        grep -qx 'ingress-nginx' "${mdir}/helmfile.releases" && got_nginx=true
+        grep -qx 'minio' "${mdir}/helmfile.releases" && got_minio=true
+        if [[ "${got_nginx}/${got_minio}" == "${want_nginx}/${want_minio}" ]]; then
+          pass "[${label}] ingress-nginx and minio gated by the providers"
+        else
+          fail "[${label}] ingress-nginx and minio gated by the providers" \
+            "ingress-nginx installed=${got_nginx} (want ${want_nginx}), minio installed=${got_minio} (want ${want_minio})"
+        fi
+      done
+    done
+  done
 fi
 
 # ---- cluster/ (Flux) ----------------------------------------------------------------
