@@ -1,0 +1,126 @@
+// docs/manual.md stays in step with the binary: the generated config key
+// table equals `platformctl config keys`, and every command the CLI lists has
+// a `### platformctl <command>` section.
+#include <gtest/gtest.h>
+
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "platformctl/process.h"
+#include "test_util.h"
+
+namespace platformctl {
+namespace {
+
+constexpr std::string_view kBegin =
+    "<!-- BEGIN CONFIG KEYS (generated: platformctl config keys) -->";
+constexpr std::string_view kEnd = "<!-- END CONFIG KEYS -->";
+constexpr int kTimeoutMs = 30000;
+
+std::string Manual() { return testing::ReadAll(testing::SourceDir() + "/docs/manual.md"); }
+
+std::string TrimBlankLines(std::string_view s) {
+  size_t b = s.find_first_not_of(" \t\r\n");
+  if (b == std::string_view::npos) return "";
+  size_t e = s.find_last_not_of(" \t\r\n");
+  return std::string(s.substr(b, e - b + 1));
+}
+
+std::vector<std::string> Lines(const std::string& text) {
+  std::vector<std::string> out;
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);) out.push_back(line);
+  return out;
+}
+
+/// Names listed under "Subcommands:" in a CLI11 help text ("  plan   Print ...").
+std::vector<std::string> Subcommands(const std::string& help) {
+  std::vector<std::string> names;
+  bool in_block = false;
+  for (const auto& line : Lines(help)) {
+    if (line.starts_with("Subcommands:")) {
+      in_block = true;
+      continue;
+    }
+    if (!in_block) continue;
+    if (line.empty() || line[0] != ' ') break;
+    std::istringstream words(line);
+    std::string name;
+    words >> name;
+    if (!name.empty()) names.push_back(name);
+  }
+  return names;
+}
+
+ProcessResult RunBinary(const std::vector<std::string>& args) {
+  std::vector<std::string> argv;
+  argv.reserve(args.size() + 1);
+  argv.push_back(testing::Binary());
+  for (const auto& a : args) argv.push_back(a);
+  return RunCapture(argv, kTimeoutMs);
+}
+
+TEST(Docs, ManualConfigKeyTableMatchesTheBinary) {
+  const std::string manual = Manual();
+  ASSERT_FALSE(manual.empty()) << "docs/manual.md is missing or empty";
+  const size_t begin = manual.find(kBegin);
+  const size_t end = manual.find(kEnd);
+  ASSERT_NE(begin, std::string::npos) << "docs/manual.md lacks the marker " << kBegin;
+  ASSERT_NE(end, std::string::npos) << "docs/manual.md lacks the marker " << kEnd;
+  ASSERT_LT(begin, end) << "the END CONFIG KEYS marker comes before BEGIN";
+  EXPECT_EQ(manual.find(kBegin, begin + 1), std::string::npos) << "BEGIN marker twice";
+  const std::string block = TrimBlankLines(
+      std::string_view(manual).substr(begin + kBegin.size(), end - begin - kBegin.size()));
+
+  ProcessResult r = RunBinary({"config", "keys"});
+  ASSERT_TRUE(r.Ok()) << "platformctl config keys: " << r.Describe() << "\n" << r.output;
+  const std::string expected = TrimBlankLines(r.output);
+  ASSERT_FALSE(expected.empty());
+
+  if (block != expected) {
+    // Point at the first line that differs; the full diff is one command away.
+    auto got = Lines(block);
+    auto want = Lines(expected);
+    size_t i = 0;
+    while (i < got.size() && i < want.size() && got[i] == want[i]) ++i;
+    ADD_FAILURE() << "docs/manual.md: the config key table between the markers is out of date.\n"
+                  << "Run scripts/update-manual-keys.sh (after make build) and commit "
+                     "docs/manual.md.\n"
+                  << "First difference at table line " << i + 1 << ":\n"
+                  << "  manual: " << (i < got.size() ? got[i] : "<end of block>") << "\n"
+                  << "  binary: " << (i < want.size() ? want[i] : "<end of output>");
+  }
+}
+
+TEST(Docs, ManualHasASectionForEveryCommand) {
+  const std::string manual = Manual();
+  ASSERT_FALSE(manual.empty()) << "docs/manual.md is missing or empty";
+  const auto manual_lines = Lines(manual);
+  auto has_heading = [&](const std::string& heading) {
+    for (const auto& l : manual_lines) {
+      if (l == heading) return true;
+    }
+    return false;
+  };
+
+  ProcessResult root = RunBinary({"--help"});
+  ASSERT_TRUE(root.Ok()) << root.Describe() << "\n" << root.output;
+  const auto commands = Subcommands(root.output);
+  ASSERT_FALSE(commands.empty()) << "no Subcommands: block in platformctl --help:\n" << root.output;
+  for (const auto& cmd : commands) {
+    EXPECT_TRUE(has_heading("### platformctl " + cmd))
+        << "docs/manual.md has no '### platformctl " << cmd
+        << "' section; document the command (synopsis, flags from --help, examples)";
+    ProcessResult sub = RunBinary({cmd, "--help"});
+    ASSERT_TRUE(sub.Ok()) << cmd << " --help: " << sub.Describe() << "\n" << sub.output;
+    for (const auto& nested : Subcommands(sub.output)) {
+      EXPECT_TRUE(has_heading("### platformctl " + cmd + " " + nested))
+          << "docs/manual.md has no '### platformctl " << cmd << " " << nested
+          << "' section; document the subcommand";
+    }
+  }
+}
+
+}  // namespace
+}  // namespace platformctl
