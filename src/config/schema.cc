@@ -18,7 +18,7 @@ constexpr std::string_view kLeStaging = "https://acme-staging-v02.api.letsencryp
 // name, type, default, secret, choices, group, doc[, allow_empty]
 constexpr KeySpec kKeys[] = {
   // Domain / TLS / app
-  {"BASE_DOMAIN", kDnsName, "homelab.swhurl.com", false, "", kDomain, "Base DNS domain; every derived host defaults to <prefix>.${BASE_DOMAIN}", false},
+  {"BASE_DOMAIN", kDnsName, "homelab.swhurl.com", false, "", kDomain, "Base DNS domain; every derived host defaults to PREFIX.${BASE_DOMAIN}", false},
   {"PLATFORM_CLUSTER_ISSUER", kEnum, "letsencrypt-staging", false, "selfsigned|letsencrypt|letsencrypt-staging|letsencrypt-prod", kDomain, "ClusterIssuer for platform ingresses (hubble, oauth, clickstack, minio)", false},
   {"APP_CLUSTER_ISSUER", kEnum, "${PLATFORM_CLUSTER_ISSUER}", false, "selfsigned|letsencrypt|letsencrypt-staging|letsencrypt-prod", kDomain, "ClusterIssuer for the sample app's Certificate", false},
   {"APP_NAMESPACE", kEnum, "apps-staging", false, "apps-staging|apps-prod", kDomain, "Namespace of the sample app release hello-web", false},
