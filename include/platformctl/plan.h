@@ -72,8 +72,14 @@ Plan BuildPlan(const Config& config, const PlanOptions& options);
 std::optional<Plan> SelectSteps(const Plan& plan, const std::string& only, const std::string& from,
                                 Diagnostics& diags);
 
-/// Every token --only/--from accept for this plan's mode (for errors and completion).
+/// Every token --only/--from accept for this plan's mode (for errors and
+/// completion): phases, step ids and the seed's script numbers. Bare step
+/// names are accepted too when they name exactly one step.
 std::vector<std::string> ValidSelectors(const Plan& plan);
+/// Integrity of the alias table (each alias maps to a phase of its mode).
+std::vector<std::string> AliasTableProblems();
+/// The first phase (index in ApplyPhases()/DeletePhases()) an alias lands in; -1 if unknown.
+int AliasPhaseIndex(PlanMode mode, std::string_view alias);
 
 /// Text rendering: phases as headings, numbered steps, indented commands.
 std::string RenderPlanText(const Plan& plan);

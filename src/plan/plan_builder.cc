@@ -293,13 +293,22 @@ class Builder {
 
     auto& access =
         Step("prereqs", "cluster-access", "Check cluster access and identity", "always", {"15"});
-    access.ops.push_back(Cmd(a_.Kubectl({"config", "current-context"}), {}, 30));
+    // `kubectl --context C config current-context` ignores --context, so an
+    // explicit context is checked by name instead.
+    if (options_.context.empty()) {
+      access.ops.push_back(Cmd(a_.Kubectl({"config", "current-context"}), {}, 30));
+    } else {
+      access.ops.push_back(
+          Cmd(a_.Kubectl({"config", "get-contexts", options_.context, "--output=name"}), {}, 30));
+    }
     access.ops.push_back(Cmd(a_.Kubectl({"version", "--output=json"}), {}, 30));
-    access.ops.push_back(
-        Action("check", options_.context.empty()
-                            ? "the API server answers; the context is recorded in the run journal"
-                            : "the API server answers and the current context is " +
-                                  options_.context + " (else refuse, exit 3)"));
+    access.ops.push_back(Action(
+        "check", std::string(options_.context.empty()
+                                 ? "the current context exists and its API server answers"
+                                 : "context " + options_.context +
+                                       " exists in the kubeconfig and its API server answers") +
+                     "; the context and server are recorded in the run journal, and --resume "
+                     "against a different one is refused (exit 3)"));
 
     auto& contract = Step("prereqs", "config", "Check the config contract",
                           "always: apply refuses on config errors", {"94"});
@@ -367,8 +376,7 @@ class Builder {
 
   void CertManager() {
     const Component* c = FindComponent("cert-manager");
-    auto& s =
-        Step("cert-manager", "install", "cert-manager", WhyComponent(*c, config_), {"31", "30"});
+    auto& s = Step("cert-manager", "install", "cert-manager", WhyComponent(*c, config_), {"31"});
     s.component = std::string(c->id);
     s.ops.push_back(HelmfileSync(s, *c));
     for (auto crd : kCertManagerCrds) {

@@ -1,6 +1,7 @@
 // Plan rendering (text, JSON, YAML) and step selection (--only / --from).
 #include <algorithm>
 #include <set>
+#include <span>
 
 #include "platformctl/output.h"
 #include "platformctl/plan.h"
@@ -63,10 +64,49 @@ nlohmann::ordered_json PlanToJson(const Plan& plan) {
   return j;
 }
 
+// The seed's script numbers, per mode, with the first phase they land in
+// (--from uses it when the config leaves the aliased steps out).
+struct AliasRow {
+  std::string_view alias;
+  PlanMode mode;
+  std::string_view phase;
+};
+constexpr AliasRow kAliases[] = {
+    {"00", PlanMode::kApply, "host"},      {"10", PlanMode::kApply, "host"},
+    {"k3s", PlanMode::kApply, "host"},     {"01", PlanMode::kApply, "prereqs"},
+    {"15", PlanMode::kApply, "prereqs"},   {"94", PlanMode::kApply, "prereqs"},
+    {"25", PlanMode::kApply, "prereqs"},   {"20", PlanMode::kApply, "prereqs"},
+    {"26", PlanMode::kApply, "cilium"},    {"31", PlanMode::kApply, "cert-manager"},
+    {"36", PlanMode::kApply, "platform"},  {"75", PlanMode::kApply, "apps"},
+    {"91", PlanMode::kApply, "verify"},    {"92", PlanMode::kApply, "verify"},
+    {"90", PlanMode::kApply, "verify"},    {"93", PlanMode::kApply, "verify"},
+    {"95", PlanMode::kApply, "verify"},    {"96", PlanMode::kApply, "verify"},
+    {"97", PlanMode::kApply, "verify"},    {"75", PlanMode::kDelete, "apps"},
+    {"36", PlanMode::kDelete, "platform"}, {"29", PlanMode::kDelete, "platform"},
+    {"31", PlanMode::kDelete, "ingress"},  {"30", PlanMode::kDelete, "cert-manager"},
+    {"20", PlanMode::kDelete, "teardown"}, {"99", PlanMode::kDelete, "teardown"},
+    {"26", PlanMode::kDelete, "cilium"},   {"98", PlanMode::kDelete, "clean"},
+    {"10", PlanMode::kDelete, "host"},     {"k3s", PlanMode::kDelete, "host"},
+};
+
+std::span<const std::string_view> PhasesOf(PlanMode mode) {
+  return mode == PlanMode::kApply ? ApplyPhases() : DeletePhases();
+}
+
+int PhaseIndex(PlanMode mode, std::string_view phase) {
+  auto phases = PhasesOf(mode);
+  auto it = std::find(phases.begin(), phases.end(), phase);
+  return it == phases.end() ? -1 : static_cast<int>(it - phases.begin());
+}
+
+std::string StepName(const PlanStep& s) { return s.id.substr(s.id.find('/') + 1); }
+
+// Phase names, step ids and aliases match as such; a bare step name
+// ("hello-web") matches the step of that name (ambiguity is rejected earlier).
 bool StepMatches(const PlanStep& s, const std::string& token) {
   if (token == s.id || token == s.phase) return true;
-  if (token == s.id.substr(s.id.find('/') + 1)) return true;
-  return std::find(s.aliases.begin(), s.aliases.end(), token) != s.aliases.end();
+  if (std::find(s.aliases.begin(), s.aliases.end(), token) != s.aliases.end()) return true;
+  return token.find('/') == std::string::npos && token == StepName(s);
 }
 
 std::vector<std::string> SplitCsv(const std::string& s) {
@@ -91,18 +131,31 @@ std::vector<std::string> ValidSelectors(const Plan& plan) {
   // Every phase and alias of the mode is valid even when the current config
   // leaves its steps out (e.g. --only cilium with FEAT_CILIUM=false).
   std::vector<std::string> out;
-  auto add = [&out](const std::string& s) {
-    if (std::find(out.begin(), out.end(), s) == out.end()) out.push_back(s);
+  auto add = [&out](std::string_view s) {
+    if (std::find(out.begin(), out.end(), s) == out.end()) out.emplace_back(s);
   };
-  for (auto p : plan.mode == PlanMode::kApply ? ApplyPhases() : DeletePhases()) add(std::string(p));
+  for (auto p : PhasesOf(plan.mode)) add(p);
   for (const auto& s : plan.steps) add(s.id);
-  std::vector<std::string> aliases;
-  for (const char* a : {"00", "01", "10", "15", "20", "25", "26", "29", "30", "31", "36", "75",
-                        "90", "91", "92", "93", "94", "95", "96", "97", "98", "99", "k3s"}) {
-    aliases.emplace_back(a);
+  for (const auto& r : kAliases) {
+    if (r.mode == plan.mode) add(r.alias);
   }
-  for (const auto& a : aliases) add(a);
   return out;
+}
+
+std::vector<std::string> AliasTableProblems() {
+  std::vector<std::string> problems;
+  for (const auto& r : kAliases) {
+    if (PhaseIndex(r.mode, r.phase) < 0)
+      problems.push_back(std::string(r.alias) + ": unknown phase");
+  }
+  return problems;
+}
+
+int AliasPhaseIndex(PlanMode mode, std::string_view alias) {
+  for (const auto& r : kAliases) {
+    if (r.mode == mode && r.alias == alias) return PhaseIndex(mode, r.phase);
+  }
+  return -1;
 }
 
 std::optional<Plan> SelectSteps(const Plan& plan, const std::string& only, const std::string& from,
@@ -110,14 +163,24 @@ std::optional<Plan> SelectSteps(const Plan& plan, const std::string& only, const
   const auto valid = ValidSelectors(plan);
   std::string list;
   for (const auto& v : valid) list += (list.empty() ? "" : ", ") + v;
+  const char* mode_name = plan.mode == PlanMode::kApply ? "apply" : "delete";
   auto check = [&](const std::string& token, const char* flag) {
-    bool known = std::find(valid.begin(), valid.end(), token) != valid.end();
-    for (const auto& s : plan.steps) known = known || StepMatches(s, token);
-    if (!known) {
-      diags.Error(std::string(flag) + " " + token + ": unknown phase, step or step number", {},
-                  "use one of: " + list);
+    if (std::find(valid.begin(), valid.end(), token) != valid.end()) return;
+    std::vector<std::string> named;
+    for (const auto& s : plan.steps) {
+      if (token.find('/') == std::string::npos && StepName(s) == token) named.push_back(s.id);
     }
-    return known;
+    if (named.size() == 1) return;
+    if (named.size() > 1) {
+      std::string ids;
+      for (const auto& n : named) ids += (ids.empty() ? "" : ", ") + n;
+      diags.Error(std::string(flag) + " " + token + ": ambiguous step name (" + ids + ")", {},
+                  "use a step id, e.g. " + named.front());
+      return;
+    }
+    diags.Error(
+        std::string(flag) + " " + token + ": unknown phase, step or step number for " + mode_name,
+        {}, "use one of: " + list);
   };
   auto tokens = SplitCsv(only);
   if (!only.empty() && tokens.empty()) {
@@ -128,12 +191,36 @@ std::optional<Plan> SelectSteps(const Plan& plan, const std::string& only, const
   if (!from.empty()) check(from, "--from");
   if (diags.HasErrors()) return std::nullopt;
 
+  // --from: the first step it matches; when the config leaves those steps
+  // out, the first step of a later phase (so --from cilium still runs the rest).
+  size_t start = 0;
+  if (!from.empty()) {
+    start = plan.steps.size();
+    for (size_t i = 0; i < plan.steps.size(); ++i) {
+      if (StepMatches(plan.steps[i], from)) {
+        start = i;
+        break;
+      }
+    }
+    if (start == plan.steps.size()) {
+      int phase = PhaseIndex(plan.mode, from);
+      if (phase < 0) phase = AliasPhaseIndex(plan.mode, from);
+      for (size_t i = 0; phase >= 0 && i < plan.steps.size(); ++i) {
+        if (PhaseIndex(plan.mode, plan.steps[i].phase) >= phase) {
+          start = i;
+          break;
+        }
+      }
+      diags.Warning("--from " + from + ": no such step in this " + std::string(mode_name) +
+                        " plan with this config; starting at " +
+                        (start < plan.steps.size() ? plan.steps[start].id : std::string("the end")),
+                    {}, "");
+    }
+  }
   Plan out = plan;
   out.steps.clear();
-  bool started = from.empty();
-  for (const auto& s : plan.steps) {
-    if (!started && StepMatches(s, from)) started = true;
-    if (!started) continue;
+  for (size_t i = start; i < plan.steps.size(); ++i) {
+    const auto& s = plan.steps[i];
     if (!tokens.empty() && std::none_of(tokens.begin(), tokens.end(),
                                         [&](const std::string& t) { return StepMatches(s, t); })) {
       continue;
@@ -143,14 +230,10 @@ std::optional<Plan> SelectSteps(const Plan& plan, const std::string& only, const
   for (const auto& t : tokens) {
     if (std::none_of(plan.steps.begin(), plan.steps.end(),
                      [&](const PlanStep& s) { return StepMatches(s, t); })) {
-      diags.Warning("--only " + t + " selects no step of this " +
-                        std::string(plan.mode == PlanMode::kApply ? "apply" : "delete") +
+      diags.Warning("--only " + t + " selects no step of this " + std::string(mode_name) +
                         " plan with this config",
-                    {}, "check the feature flags, or the mode (--delete)");
+                    {}, "check the feature flags, --with-host, or the mode (--delete)");
     }
-  }
-  if (!from.empty() && !started) {
-    diags.Warning("--from " + from + " matches no step of this plan; nothing selected", {}, "");
   }
   return out;
 }

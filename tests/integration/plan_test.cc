@@ -1017,8 +1017,11 @@ TEST(Selection, SeedNumbersPhasesIdsAndNames) {
             (V{"prereqs/tools", "verify/platform-state", "verify/drift"}));
   EXPECT_EQ(SelectedIds(repo, {"plan", "--only", "oauth2-proxy,drift"}),
             (V{"platform/oauth2-proxy", "verify/drift"}));
-  EXPECT_EQ(SelectedIds(repo, {"plan", "--only", "install"}),
-            (V{"cilium/install", "cert-manager/install", "issuers/install"}));
+  // A bare name that names several steps is ambiguous: exit 2 naming them.
+  auto ambiguous = Cli(repo, {"plan", "--only", "install"});
+  EXPECT_EQ(ambiguous.exit_code, 2);
+  EXPECT_NE(ambiguous.err.find("ambiguous"), std::string::npos) << ambiguous.err;
+  EXPECT_NE(ambiguous.err.find("cert-manager/install"), std::string::npos) << ambiguous.err;
   // Everything selected by phase names equals the whole plan.
   EXPECT_EQ(SelectedIds(repo, {"plan", "--only",
                                "prereqs,cilium,cert-manager,issuers,ingress,platform,apps,verify"}),
@@ -1047,6 +1050,11 @@ TEST(Selection, FromStartsAtTheFirstMatchingStep) {
       SelectedIds(repo, {"plan", "--from", "cert-manager", "--only", "31,75"}),
       (V{"cert-manager/install", "issuers/install", "ingress/ingress-nginx", "apps/hello-web"}));
   EXPECT_EQ(SelectedIds(repo, {"plan", "--from", "apps", "--only", "cilium"}), V{});
+  // --from a phase the config leaves out starts at the next phase present.
+  EXPECT_EQ(SelectedIds(repo, {"plan", "--from", "cilium", "--set", "FEAT_CILIUM=false"}),
+            suffix("cert-manager/install"));
+  EXPECT_EQ(SelectedIds(repo, {"plan", "--from", "26", "--set", "FEAT_CILIUM=false"}),
+            suffix("cert-manager/install"));
   // apply --dry-run takes the same selection.
   auto a = Cli(repo, {"apply", "--dry-run", "--from", "36", "-o", "json"});
   EXPECT_EQ(a.exit_code, 0);
@@ -1086,6 +1094,8 @@ TEST(Selection, UnknownTokensExitTwoListingTheValidChoices) {
       {"plan", "--delete", "--only", "nope"},
       {"plan", "--delete", "--only", "cert-manager/install"},  // an apply step in a delete plan
       {"delete", "--dry-run", "--only", "99x"},
+      {"plan", "--only", "99"},              // a delete-only seed number in an apply plan
+      {"plan", "--delete", "--only", "94"},  // an apply-only seed number in a delete plan
   };
   for (const auto& args : bad) {
     auto r = Cli(repo, args);
