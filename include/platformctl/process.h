@@ -14,11 +14,11 @@
 namespace platformctl {
 
 struct ProcessSpec {
-  std::vector<std::string> argv;
+  std::vector<std::string> argv{};
   /// Added to (or overriding) the inherited environment. Secrets travel here only.
-  std::vector<std::pair<std::string, std::string>> env;
+  std::vector<std::pair<std::string, std::string>> env{};
   bool inherit_env = true;  ///< false: the child sees only `env`
-  std::string cwd;          ///< empty = inherit
+  std::string cwd{};        ///< empty = inherit
   int timeout_ms = 0;       ///< 0 = no deadline
   int grace_ms = 5000;      ///< SIGTERM → SIGKILL grace period
 };
