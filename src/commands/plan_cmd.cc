@@ -18,7 +18,9 @@ Plan BuildSelectedPlan(const GlobalOptions& g, const PlanFlags& flags) {
   options.context = g.context;
   Plan full = BuildPlan(config, options);
   Diagnostics diags;
-  auto selected = SelectSteps(full, flags.only, flags.from, diags);
+  // ONLY from the config is the seed's way of selecting; --only wins.
+  const std::string only = flags.only.empty() ? config.Get("ONLY") : flags.only;
+  auto selected = SelectSteps(full, only, flags.from, diags);
   PrintDiagnostics(diags, g.quiet);
   if (!selected) throw CommandError(kExitUsage, "invalid step selection; nothing was executed");
   if (!g.quiet) {

@@ -19,7 +19,8 @@ constexpr std::string_view kLeStaging = "https://acme-staging-v02.api.letsencryp
 constexpr KeySpec kKeys[] = {
   // Domain / TLS / app
   {"BASE_DOMAIN", kDnsName, "homelab.swhurl.com", false, "", kDomain, "Base DNS domain; every derived host defaults to PREFIX.${BASE_DOMAIN}", false},
-  {"PLATFORM_CLUSTER_ISSUER", kEnum, "letsencrypt-staging", false, "selfsigned|letsencrypt|letsencrypt-staging|letsencrypt-prod", kDomain, "ClusterIssuer for platform ingresses (hubble, oauth, clickstack, minio)", false},
+  {"PLATFORM_CLUSTER_ISSUER", kEnum, "${CLUSTER_ISSUER:-letsencrypt-staging}", false, "selfsigned|letsencrypt|letsencrypt-staging|letsencrypt-prod", kDomain, "ClusterIssuer for platform ingresses (hubble, oauth, clickstack, minio)", false},
+  {"CLUSTER_ISSUER", kEnum, "", false, "selfsigned|letsencrypt|letsencrypt-staging|letsencrypt-prod", kDomain, "Deprecated: the default of PLATFORM_CLUSTER_ISSUER; set PLATFORM_CLUSTER_ISSUER instead"},
   {"APP_CLUSTER_ISSUER", kEnum, "${PLATFORM_CLUSTER_ISSUER}", false, "selfsigned|letsencrypt|letsencrypt-staging|letsencrypt-prod", kDomain, "ClusterIssuer for the sample app's Certificate", false},
   {"APP_NAMESPACE", kEnum, "apps-staging", false, "apps-staging|apps-prod", kDomain, "Namespace of the sample app release hello-web", false},
   {"APP_HOST", kDnsName, "staging.hello.${BASE_DOMAIN}", false, "", kDomain, "Host of the sample app ingress and certificate", false},
@@ -63,6 +64,8 @@ constexpr KeySpec kKeys[] = {
   // Runtime
   {"TIMEOUT_SECS", kInt, "300", false, "", kRuntime, "Default bound in seconds for helm waits, rollouts and CRD waits", false},
   {"HELMFILE_ENV", kEnum, "default", false, "default|minimal", kRuntime, "helmfile environment (-e); gating always comes from FEAT_* keys", false},
+  {"HELMFILE_FILE", kPath, "infra/helmfile.yaml.gotmpl", false, "", kRuntime, "helmfile state file, relative to the repo root (--file)", false},
+  {"ONLY", kList, "", false, "", kRuntime, "Deprecated: default step selection when --only is not given; use --only"},
   {"HELM_REPO_RETRIES", kInt, "3", false, "", kRuntime, "Attempts per helm repo add", false},
   {"RUN_HOST_LAYER", kBool, "false", false, "", kRuntime, "Include the host phase in apply/delete (same as --with-host)", false},
   {"CILIUM_SKIP_FLANNEL_CHECK", kBool, "false", false, "", kRuntime, "Skip the guard that refuses Cilium on flannel nodes", false},
@@ -71,6 +74,8 @@ constexpr KeySpec kKeys[] = {
   {"CM_DELETE_CRDS", kBool, "true", false, "", kRuntime, "Delete cert-manager CRDs on delete", false},
   // Verify
   {"HELMFILE_SERVER_DRY_RUN", kBool, "true", false, "", kVerify, "Drift check uses a server-side dry run", false},
+  {"HELMFILE_SERVER_DRY_RUN_DEBUG_LINES", kInt, "60", false, "", kVerify, "Lines of server dry-run stderr shown when the drift check fails (secrets redacted)", false},
+  {"HELMFILE_SERVER_DRY_RUN_PRINT_WARNINGS", kBool, "false", false, "", kVerify, "Print server dry-run warnings in the drift check", false},
   {"HELMFILE_DIFF_CONTEXT", kInt, "3", false, "", kVerify, "Lines of context in drift output", false},
   {"HELMFILE_DIFF_SUPPRESS_SECRETS", kBool, "true", false, "", kVerify, "Pass --suppress-secrets to helmfile diff", false},
   {"HELMFILE_DIFF_SUPPRESS_OBJECTS", kList, "", false, "", kVerify, "Kinds to suppress in drift output"},
@@ -83,6 +88,7 @@ constexpr KeySpec kKeys[] = {
   {"NAMESPACE_DELETE_TIMEOUT_SECS", kInt, "180", false, "", kDelete, "Bound for waiting on managed namespace deletion", false},
   {"K3S_UNINSTALL", kBool, "false", false, "", kDelete, "Uninstall k3s in the host phase of delete", false},
   {"ALLOW_LETSENCRYPT_PROD_LOOP", kBool, "false", false, "", kDelete, "Allow repeated scratch cycles against the production ACME server", false},
+  {"CYCLES", kInt, "3", false, "", kDelete, "Install/delete cycles of the scratch test loop", false},
   // Host
   {"HOST_PACKAGE_MANAGER", kEnum, "auto", false, "auto|apt|dnf|pacman|zypper", kHost, "Package manager for host bootstrap", false},
   {"HOST_INSTALL_PACKAGES", kBool, "true", false, "", kHost, "Install base packages during host bootstrap", false},
@@ -97,6 +103,7 @@ constexpr KeySpec kKeys[] = {
   {"DNS_UPDATE_INTERVAL", kDuration, "10m", false, "", kDns, "How often the systemd timer runs 'platformctl dns update'", false},
   {"AWS_PROFILE", kString, "default", false, "", kDns, "AWS profile for Route53", false},
   {"AWS_ZONE_ID", kString, "", false, "", kDns, "Route53 hosted zone id"},
+  {"AWS_NAMESERVER", kString, "", false, "", kDns, "Authoritative Route53 name server to check records against (empty = the zone's first NS)"},
   {"AWS_ACCESS_KEY_ID", kString, "", true, "", kDns, "AWS access key id for Route53 (else the AWS profile)"},
   {"AWS_SECRET_ACCESS_KEY", kString, "", true, "", kDns, "AWS secret access key for Route53"},
 };

@@ -156,6 +156,15 @@ void CheckCrossKey(const Config& config, Diagnostics& diags) {
                 LocOf(config, "INGRESS_PROVIDER"),
                 "set K3S_INGRESS_MODE=traefik or INGRESS_PROVIDER=nginx");
   }
+  for (const auto& [key, instead] :
+       {std::pair<std::string_view, std::string_view>{"CLUSTER_ISSUER", "PLATFORM_CLUSTER_ISSUER"},
+        {"ONLY", "the --only flag"}}) {
+    const ConfigEntry* e = config.Find(key);
+    if (e != nullptr && !e->value.empty() && e->origin.kind != Origin::Kind::kDefault) {
+      diags.Warning(std::string(key) + " is deprecated", LocOf(config, key),
+                    "use " + std::string(instead));
+    }
+  }
   if (!config.GetBool("FEAT_VERIFY") && config.GetBool("FEAT_VERIFY_DEEP")) {
     diags.Warning("FEAT_VERIFY_DEEP=true has no effect while FEAT_VERIFY=false",
                   LocOf(config, "FEAT_VERIFY_DEEP"), "set FEAT_VERIFY=true to run verification");

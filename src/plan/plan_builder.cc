@@ -11,7 +11,6 @@
 namespace platformctl {
 namespace {
 
-constexpr std::string_view kHelmfileFile = "infra/helmfile.yaml.gotmpl";
 constexpr std::string_view kTraefikConfig = "infra/traefik/helmchartconfig.yaml";
 constexpr std::string_view kCertManagerCrds[] = {
     "certificates.cert-manager.io",    "certificaterequests.cert-manager.io",
@@ -45,7 +44,7 @@ class Argv {
                                                   std::vector<std::string> args) const {
     std::vector<std::string> argv{"helmfile",
                                   "--file",
-                                  std::string(kHelmfileFile),
+                                  config_.Get("HELMFILE_FILE"),
                                   "--environment",
                                   config_.Get("HELMFILE_ENV"),
                                   "--state-values-file",

@@ -242,7 +242,8 @@ std::string RenderPlanText(const Plan& plan) {
   std::string out;
   out += std::string(plan.mode == PlanMode::kApply ? "Apply" : "Delete") + " plan";
   out += plan.profile.empty() ? " (no profile)" : " for profile " + plan.profile;
-  out += ": " + std::to_string(plan.steps.size()) + " steps\n";
+  out +=
+      ": " + std::to_string(plan.steps.size()) + (plan.steps.size() == 1 ? " step\n" : " steps\n");
   std::string phase;
   int n = 0;
   for (const auto& s : plan.steps) {

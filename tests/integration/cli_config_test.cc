@@ -433,3 +433,24 @@ TEST(Cli, VersionAndValidateSuccess) {
 
 }  // namespace
 }  // namespace platformctl
+
+namespace platformctl {
+namespace {
+
+TEST(Cli, LegacyOnlyKeySelectsStepsUnlessTheFlagIsGiven) {
+  TempRepo repo;
+  repo.Write("profiles/p.env", "ONLY=75\n");
+  auto r = RunCli({"plan", "-p", "p", "-o", "json"}, repo.Root().string());
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  auto j = nlohmann::json::parse(r.out);
+  ASSERT_EQ(j["steps"].size(), 1U);
+  EXPECT_EQ(j["steps"][0]["id"], "apps/hello-web");
+  EXPECT_NE(r.err.find("ONLY is deprecated"), std::string::npos) << r.err;
+  auto flag = RunCli({"plan", "-p", "p", "-o", "json", "--only", "issuers"}, repo.Root().string());
+  auto jf = nlohmann::json::parse(flag.out);
+  ASSERT_EQ(jf["steps"].size(), 1U);
+  EXPECT_EQ(jf["steps"][0]["id"], "issuers/install");
+}
+
+}  // namespace
+}  // namespace platformctl

@@ -220,6 +220,23 @@ TEST(LazyExpansion, CycleIsAnErrorNamingTheKeys) {
   EXPECT_NE(all.find("config.env:"), std::string::npos) << all;
 }
 
+TEST(Loading, LegacyClusterIssuerStillDrivesThePlatformIssuerWithAWarning) {
+  TempRepo repo;
+  repo.Write("config.env", "# no PLATFORM_CLUSTER_ISSUER here\n");
+  repo.Write("profiles/p.env", "CLUSTER_ISSUER=selfsigned\n");
+  auto l = Load(repo, "p");
+  ASSERT_TRUE(l.config);
+  EXPECT_EQ(l.config->Get("PLATFORM_CLUSTER_ISSUER"), "selfsigned");
+  EXPECT_EQ(l.config->Get("APP_CLUSTER_ISSUER"), "selfsigned");
+  ValidateConfig(*l.config, ValidateMode::kLenient, l.diags);
+  bool warned = false;
+  for (const auto& d : l.diags.Items()) {
+    warned = warned ||
+             (d.message == "CLUSTER_ISSUER is deprecated" && d.loc.Str() == "profiles/p.env:1");
+  }
+  EXPECT_TRUE(warned);
+}
+
 TEST(Loading, UnknownKeyWarnsWithDidYouMean) {
   TempRepo repo;
   repo.Write("config.env", "FEAT_OAUTH_PROXY=false\n");
