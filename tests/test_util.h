@@ -7,6 +7,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -24,6 +25,23 @@ inline std::string ReadAll(const std::filesystem::path& p) {
   std::ostringstream ss;
   ss << in.rdbuf();
   return ss.str();
+}
+
+/// Shipped profiles (names without .env): profiles/*.env except local.env,
+/// secrets*.env and *.local.env. Sorted.
+inline std::vector<std::string> ShippedProfiles() {
+  std::vector<std::string> out;
+  for (const auto& e :
+       std::filesystem::directory_iterator(std::filesystem::path(SourceDir()) / "profiles")) {
+    const std::string name = e.path().filename().string();
+    if (!name.ends_with(".env") || name == "local.env" || name.starts_with("secrets") ||
+        name.ends_with(".local.env")) {
+      continue;
+    }
+    out.push_back(name.substr(0, name.size() - 4));
+  }
+  std::sort(out.begin(), out.end());
+  return out;
 }
 
 /// A throw-away copy of the shipped config.env and profiles/ in a temp dir.

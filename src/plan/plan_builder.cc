@@ -25,45 +25,25 @@ class Argv {
   Argv(const Config& config, const PlanOptions& options) : config_(config), options_(options) {}
 
   [[nodiscard]] std::vector<std::string> Kubectl(std::vector<std::string> args) const {
-    std::vector<std::string> argv{"kubectl"};
-    if (!options_.kubeconfig.empty())
-      argv.insert(argv.end(), {"--kubeconfig", options_.kubeconfig});
-    if (!options_.context.empty()) argv.insert(argv.end(), {"--context", options_.context});
-    argv.insert(argv.end(), args.begin(), args.end());
-    return argv;
+    return Tool("kubectl", "--context", {}, std::move(args));
   }
   [[nodiscard]] std::vector<std::string> Helm(std::vector<std::string> args) const {
-    std::vector<std::string> argv{"helm"};
-    if (!options_.kubeconfig.empty())
-      argv.insert(argv.end(), {"--kubeconfig", options_.kubeconfig});
-    if (!options_.context.empty()) argv.insert(argv.end(), {"--kube-context", options_.context});
-    argv.insert(argv.end(), args.begin(), args.end());
-    return argv;
+    return Tool("helm", "--kube-context", {}, std::move(args));
   }
   [[nodiscard]] std::vector<std::string> Helmfile(const std::string& selector,
                                                   std::vector<std::string> args) const {
-    std::vector<std::string> argv{"helmfile",
-                                  "--file",
-                                  config_.Get("HELMFILE_FILE"),
-                                  "--environment",
-                                  config_.Get("HELMFILE_ENV"),
-                                  "--state-values-file",
-                                  options_.state_values_path};
-    if (!options_.kubeconfig.empty())
-      argv.insert(argv.end(), {"--kubeconfig", options_.kubeconfig});
-    if (!options_.context.empty()) argv.insert(argv.end(), {"--kube-context", options_.context});
-    if (!selector.empty()) argv.insert(argv.end(), {"--selector", selector});
-    argv.insert(argv.end(), args.begin(), args.end());
-    return argv;
+    std::vector<std::string> state{"--file",
+                                   config_.Get("HELMFILE_FILE"),
+                                   "--environment",
+                                   config_.Get("HELMFILE_ENV"),
+                                   "--state-values-file",
+                                   options_.state_values_path};
+    if (!selector.empty()) args.insert(args.begin(), {"--selector", selector});
+    return Tool("helmfile", "--kube-context", std::move(state), std::move(args));
   }
   /// helmfile without state (e.g. --version), still with the cluster flags.
   [[nodiscard]] std::vector<std::string> HelmfileGlobal(std::vector<std::string> args) const {
-    std::vector<std::string> argv{"helmfile"};
-    if (!options_.kubeconfig.empty())
-      argv.insert(argv.end(), {"--kubeconfig", options_.kubeconfig});
-    if (!options_.context.empty()) argv.insert(argv.end(), {"--kube-context", options_.context});
-    argv.insert(argv.end(), args.begin(), args.end());
-    return argv;
+    return Tool("helmfile", "--kube-context", {}, std::move(args));
   }
   /// Tools without cluster flags (systemctl, apt-get, ...).
   [[nodiscard]] static std::vector<std::string> Plain(std::vector<std::string> args) {
@@ -71,6 +51,20 @@ class Argv {
   }
 
  private:
+  // TOOL [LEADING...] [--kubeconfig K] [CONTEXT_FLAG C] ARGS...
+  [[nodiscard]] std::vector<std::string> Tool(const char* tool, const char* context_flag,
+                                              std::vector<std::string> leading,
+                                              std::vector<std::string> args) const {
+    std::vector<std::string> argv{tool};
+    argv.insert(argv.end(), leading.begin(), leading.end());
+    if (!options_.kubeconfig.empty()) {
+      argv.insert(argv.end(), {"--kubeconfig", options_.kubeconfig});
+    }
+    if (!options_.context.empty()) argv.insert(argv.end(), {context_flag, options_.context});
+    argv.insert(argv.end(), args.begin(), args.end());
+    return argv;
+  }
+
   const Config& config_;
   const PlanOptions& options_;
 };

@@ -43,20 +43,7 @@ std::filesystem::path GoldenDir() {
   return std::filesystem::path(testing::SourceDir()) / "tests/golden/plan";
 }
 
-std::vector<std::string> ShippedProfiles() {
-  std::vector<std::string> out;
-  for (const auto& e : std::filesystem::directory_iterator(
-           std::filesystem::path(testing::SourceDir()) / "profiles")) {
-    const std::string name = e.path().filename().string();
-    if (!name.ends_with(".env") || name == "local.env" || name.starts_with("secrets") ||
-        name.ends_with(".local.env")) {
-      continue;
-    }
-    out.push_back(name.substr(0, name.size() - 4));
-  }
-  std::sort(out.begin(), out.end());
-  return out;
-}
+using testing::ShippedProfiles;
 
 // Keep in step with scripts/update-golden.sh.
 std::vector<GoldenCase> Cases() {

@@ -53,22 +53,7 @@ const std::vector<std::string> kDesignDeletePhases = {"apps",    "platform",    
 
 // ---- helpers ------------------------------------------------------------------
 
-/// Shipped profiles (names without .env): profiles/*.env except local.env,
-/// secrets*.env and *.local.env. Sorted.
-std::vector<std::string> ShippedProfiles() {
-  std::vector<std::string> out;
-  for (const auto& e : std::filesystem::directory_iterator(
-           std::filesystem::path(testing::SourceDir()) / "profiles")) {
-    const std::string name = e.path().filename().string();
-    if (!name.ends_with(".env") || name == "local.env" || name.starts_with("secrets") ||
-        name.ends_with(".local.env")) {
-      continue;
-    }
-    out.push_back(name.substr(0, name.size() - 4));
-  }
-  std::sort(out.begin(), out.end());
-  return out;
-}
+using testing::ShippedProfiles;
 
 Args Cat(Args a, const Args& b) {
   a.insert(a.end(), b.begin(), b.end());
