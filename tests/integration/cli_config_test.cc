@@ -409,6 +409,10 @@ TEST(Cli, EveryCommandHasHelpWithExamples) {
                                                                {"config", "show"},
                                                                {"config", "validate"},
                                                                {"config", "values"},
+                                                               {"config", "keys"},
+                                                               {"plan"},
+                                                               {"apply"},
+                                                               {"delete"},
                                                                {"version"}}) {
     auto args = cmd;
     args.push_back("--help");
