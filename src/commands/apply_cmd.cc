@@ -24,35 +24,32 @@ void Execute(const Invocation& inv, const PlanFlags& flags, bool dry_run) {
 }  // namespace
 
 void SetupApplyCommand(CLI::App& sub, Invocation& inv) {
-  static PlanFlags flags;
-  static bool dry_run = false;
-  static bool resume = false;
-  static bool yes = false;
+  PlanFlags& flags = inv.flags.apply;
+  bool& dry_run = inv.flags.dry_run;
   sub.add_flag("--dry-run", dry_run, "Print the plan and exit without executing");
   AddPlanFlags(sub, flags, true);
-  sub.add_flag("--resume", resume,
+  sub.add_flag("--resume", inv.flags.resume,
                "Continue after the last successful step of the latest matching run");
-  sub.add_flag("--yes", yes, "Do not ask for confirmation");
+  sub.add_flag("--yes", inv.flags.yes, "Do not ask for confirmation");
   Describe(sub,
            "  platformctl apply --profile overlay-staging --dry-run\n"
            "  platformctl apply --profile profiles/overlay-staging.env\n"
            "  platformctl apply --only platform --set FEAT_VERIFY_DEEP=true\n");
-  sub.callback([&inv] { Execute(inv, flags, dry_run); });
+  sub.callback([&inv, &flags, &dry_run] { Execute(inv, flags, dry_run); });
 }
 
 void SetupDeleteCommand(CLI::App& sub, Invocation& inv) {
-  static PlanFlags flags;
-  static bool dry_run = false;
-  static bool yes = false;
+  PlanFlags& flags = inv.flags.del;
+  bool& dry_run = inv.flags.dry_run;
   flags.delete_mode = true;
   sub.add_flag("--dry-run", dry_run, "Print the delete plan and exit without executing");
   AddPlanFlags(sub, flags, false);
-  sub.add_flag("--yes", yes, "Confirm the delete without a prompt");
+  sub.add_flag("--yes", inv.flags.yes, "Confirm the delete without a prompt");
   Describe(sub,
            "  platformctl delete --dry-run\n"
            "  platformctl delete --profile overlay-staging --yes\n"
            "  platformctl delete --with-host --dry-run -o json\n");
-  sub.callback([&inv] { Execute(inv, flags, dry_run); });
+  sub.callback([&inv, &flags, &dry_run] { Execute(inv, flags, dry_run); });
 }
 
 }  // namespace platformctl

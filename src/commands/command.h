@@ -29,9 +29,29 @@ struct GlobalOptions {
   bool no_color = false;
 };
 
+/// Flags shared by plan, apply and delete.
+struct PlanFlags {
+  bool delete_mode = false;
+  bool with_host = false;
+  std::string only;
+  std::string from;
+};
+/// The flags of every command, owned by one invocation (no statics, so a
+/// CLI can be built more than once in a process).
+struct CommandFlags {
+  PlanFlags plan;
+  PlanFlags apply;
+  PlanFlags del;
+  bool dry_run = false;
+  bool resume = false;
+  bool yes = false;
+  bool origin = false;
+};
+
 /// Shared state of one invocation.
 struct Invocation {
   GlobalOptions global;
+  CommandFlags flags;
   int exit_code = 0;
 };
 
@@ -61,13 +81,6 @@ void PrintDiagnostics(const Diagnostics& diags, bool quiet, std::string_view ski
 /// -o value checked against what the command supports; throws CommandError(2).
 OutputFormat RequireFormat(const GlobalOptions& g, std::initializer_list<OutputFormat> allowed);
 
-/// Flags shared by plan, apply and delete.
-struct PlanFlags {
-  bool delete_mode = false;
-  bool with_host = false;
-  std::string only;
-  std::string from;
-};
 /// Loads the config (lenient), builds the plan and applies --only/--from;
 /// throws CommandError(2) on bad input.
 Plan BuildSelectedPlan(const GlobalOptions& g, const PlanFlags& flags);

@@ -12,10 +12,9 @@ void SetupConfigCommand(CLI::App& sub, Invocation& inv) {
            "  platformctl config validate --profile profiles/overlay-prod.env\n"
            "  platformctl config values > artifacts/state-values.yaml\n");
 
-  static bool origin = false;
   CLI::App* show =
       sub.add_subcommand("show", "Print the effective configuration (secrets redacted)");
-  show->add_flag("--origin", origin,
+  show->add_flag("--origin", inv.flags.origin,
                  "Show where each value came from (FILE:LINE, default, env, --set)");
   Describe(*show,
            "  platformctl config show\n"
@@ -26,7 +25,7 @@ void SetupConfigCommand(CLI::App& sub, Invocation& inv) {
     auto f = RequireFormat(inv.global, {OutputFormat::kText, OutputFormat::kJson,
                                         OutputFormat::kYaml, OutputFormat::kEnv});
     Config config = LoadForCommand(inv.global, ValidateMode::kLenient);
-    std::cout << RenderConfig(config, f, origin);
+    std::cout << RenderConfig(config, f, inv.flags.origin);
   });
 
   CLI::App* validate =

@@ -57,7 +57,7 @@ void AddPlanFlags(CLI::App& sub, PlanFlags& flags, bool allow_from) {
 }
 
 void SetupPlanCommand(CLI::App& sub, Invocation& inv) {
-  static PlanFlags flags;
+  PlanFlags& flags = inv.flags.plan;
   sub.add_flag("--delete", flags.delete_mode, "Plan a delete instead of an apply");
   AddPlanFlags(sub, flags, true);
   Describe(sub,
@@ -66,7 +66,7 @@ void SetupPlanCommand(CLI::App& sub, Invocation& inv) {
            "  platformctl plan --delete --with-host\n"
            "  platformctl plan --only cert-manager,issuers\n"
            "  platformctl plan --from platform --set FEAT_VERIFY_DEEP=true\n");
-  sub.callback([&inv] { PrintPlan(inv.global, BuildSelectedPlan(inv.global, flags)); });
+  sub.callback([&inv, &flags] { PrintPlan(inv.global, BuildSelectedPlan(inv.global, flags)); });
 }
 
 }  // namespace platformctl
