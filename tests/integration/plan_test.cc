@@ -732,7 +732,7 @@ const std::map<std::string, std::string> kSecrets = {
     {"MINIO_ROOT_PASSWORD", "minioSECRETh5Gd2Sa8Jk"},
     {"CLICKSTACK_API_KEY", "apiSECRETf1Hy7Ub4Wn"},
     {"CLICKSTACK_INGESTION_KEY", "ingestSECRETr9Tm6Ce3Vq"},
-    {"AWS_ACCESS_KEY_ID", "AKIASECRETZ3XQ8V4KM2"},
+    {"AWS_ACCESS_KEY_ID", "FAKEKEYIDZ3XQ8V4KM2X"},
     {"AWS_SECRET_ACCESS_KEY", "awsSECRETp2Lk/9Hd+Ye5Wq7Rt4Nb"},
 };
 
