@@ -259,10 +259,11 @@ class Builder {
         Action("skip-if-current",
                "skip when k3s is active with the same version and flags (else reinstall to apply "
                "K3S_VERSION / K3S_INGRESS_MODE changes)"));
-    k3s.ops.push_back(
-        Action("download",
-               "download https://get.k3s.io to artifacts/host/k3s-install.sh (HTTPS, ≤ 60s)", 60));
-    k3s.ops.push_back(Cmd(Argv::Plain({"sh", "artifacts/host/k3s-install.sh"}),
+    k3s.ops.push_back(Action("download",
+                             "download https://get.k3s.io to artifacts/host/k3s-install.sh (HTTPS, "
+                             "≤ 60s, mode 0755; run directly, never through sh -c)",
+                             60));
+    k3s.ops.push_back(Cmd(Argv::Plain({"artifacts/host/k3s-install.sh"}),
                           {"INSTALL_K3S_EXEC", "INSTALL_K3S_VERSION"}, 900));
     k3s.ops.push_back(Action(
         "note", std::string("INSTALL_K3S_EXEC=\"--flannel-backend=none --disable-network-policy") +
