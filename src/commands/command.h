@@ -76,7 +76,10 @@ void Describe(CLI::App& sub, std::string_view examples);
 Config LoadForCommand(const GlobalOptions& g, ValidateMode mode, std::string_view skip_code = {});
 
 /// Prints diagnostics to stderr (errors and, unless quiet, warnings).
-void PrintDiagnostics(const Diagnostics& diags, bool quiet, std::string_view skip_code = {});
+void PrintDiagnostics(const Diagnostics& diags, const GlobalOptions& g,
+                      std::string_view skip_code = {});
+/// Whether stderr gets colour (CLICOLOR_FORCE, --no-color, NO_COLOR, TERM=dumb, tty).
+bool UseColor(const GlobalOptions& g);
 
 /// -o value checked against what the command supports; throws CommandError(2).
 OutputFormat RequireFormat(const GlobalOptions& g, std::initializer_list<OutputFormat> allowed);

@@ -1,10 +1,12 @@
 // Shared command plumbing: the command table, global flags, config loading.
 #include <unistd.h>
 
+#include <cstdlib>
 #include <iostream>
 
 #include "commands/command.h"
 #include "platformctl/exit_code.h"
+#include "platformctl/terminal.h"
 
 namespace platformctl {
 namespace {
@@ -84,11 +86,19 @@ void BuildCli(CLI::App& app, Invocation& inv) {
   AllowGlobalsEverywhere(app);
 }
 
-void PrintDiagnostics(const Diagnostics& diags, bool quiet, std::string_view skip_code) {
+bool UseColor(const GlobalOptions& g) {
+  return StderrWantsColor(
+      g.no_color, [](const char* name) -> const char* { return std::getenv(name); },
+      ::isatty(2) == 1);
+}
+
+void PrintDiagnostics(const Diagnostics& diags, const GlobalOptions& g,
+                      std::string_view skip_code) {
+  const bool color = UseColor(g);
   for (const auto& d : diags.Items()) {
-    if (quiet && d.severity == Severity::kWarning) continue;
+    if (g.quiet && d.severity == Severity::kWarning) continue;
     if (!skip_code.empty() && d.code == skip_code) continue;
-    std::cerr << Diagnostics::Format(d) << "\n";
+    std::cerr << FormatDiagnostic(d, color) << "\n";
   }
 }
 
@@ -104,7 +114,13 @@ Config LoadForCommand(const GlobalOptions& g, ValidateMode mode, std::string_vie
   Diagnostics diags;
   auto config = LoadConfig(opts, diags);
   if (config) ValidateConfig(*config, mode, diags);
-  PrintDiagnostics(diags, g.quiet, skip_code);
+  PrintDiagnostics(diags, g, skip_code);
+  if (g.verbose && config) {
+    std::string files;
+    for (const auto& f : config->Files()) files += (files.empty() ? "" : " -> ") + f;
+    std::cerr << "platformctl: repo " << *root << "; layers: defaults -> " << files
+              << " -> env -> --set" << (config->Exclusive() ? " (exclusive)" : "") << "\n";
+  }
   if (!config || diags.HasErrors()) {
     throw CommandError(kExitUsage, std::to_string(diags.ErrorCount()) +
                                        " configuration error(s); nothing was executed");

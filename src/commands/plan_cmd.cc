@@ -21,17 +21,17 @@ Plan BuildSelectedPlan(const GlobalOptions& g, const PlanFlags& flags) {
   // ONLY from the config is the seed's way of selecting; --only wins.
   const std::string only = flags.only.empty() ? config.Get("ONLY") : flags.only;
   auto selected = SelectSteps(full, only, flags.from, diags);
-  PrintDiagnostics(diags, g.quiet);
+  PrintDiagnostics(diags, g);
   if (!selected) throw CommandError(kExitUsage, "invalid step selection; nothing was executed");
-  if (!g.quiet) {
-    for (const auto& s : selected->steps) {
-      if (s.missing.empty()) continue;
-      std::string names;
-      for (const auto& m : s.missing) names += (names.empty() ? "" : ", ") + m;
-      std::cerr << "warning: step " << s.id << " will need " << names
-                << " (empty; set them in profiles/secrets.env or your profile before apply)\n";
-    }
+  Diagnostics missing;
+  for (const auto& s : selected->steps) {
+    if (s.missing.empty()) continue;
+    std::string names;
+    for (const auto& m : s.missing) names += (names.empty() ? "" : ", ") + m;
+    missing.Warning("step " + s.id + " will need " + names + " (empty; required before apply)", {},
+                    "set them in profiles/secrets.env or your profile");
   }
+  PrintDiagnostics(missing, g);
   return std::move(*selected);
 }
 
