@@ -3,6 +3,7 @@
 // a `### platformctl <command>` section.
 #include <gtest/gtest.h>
 
+#include <regex>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -118,6 +119,40 @@ TEST(Docs, ManualHasASectionForEveryCommand) {
       EXPECT_TRUE(has_heading("### platformctl " + cmd + " " + nested))
           << "docs/manual.md has no '### platformctl " << cmd << " " << nested
           << "' section; document the subcommand";
+    }
+  }
+}
+
+// Pasted `config show --origin` and validation excerpts cite config.env
+// lines; they must still point at the key they name.
+TEST(Docs, PastedConfigEnvLineNumbersPointAtTheirKeys) {
+  const auto config_lines = Lines(testing::ReadAll(testing::SourceDir() + "/config.env"));
+  const std::regex show_row(R"(^([A-Z][A-Z0-9_]*) .*config\.env:([0-9]+)\s*$)");
+  const std::regex error_row(R"(config\.env:([0-9]+): error: ([A-Z][A-Z0-9_]*) )");
+  int checked = 0;
+  for (const char* doc : {"/README.md", "/docs/manual.md"}) {
+    int n = 0;
+    for (const auto& line : Lines(testing::ReadAll(testing::SourceDir() + doc))) {
+      ++n;
+      std::smatch m;
+      std::string key;
+      size_t at = 0;
+      if (std::regex_match(line, m, show_row)) {
+        key = m[1];
+        at = std::stoul(m[2]);
+      } else if (std::regex_search(line, m, error_row)) {
+        key = m[2];
+        at = std::stoul(m[1]);
+      } else {
+        continue;
+      }
+      ++checked;
+      ASSERT_GE(at, 1U);
+      ASSERT_LE(at, config_lines.size()) << doc << ":" << n;
+      EXPECT_TRUE(config_lines[at - 1].starts_with(key + "="))
+          << doc << ":" << n << " cites config.env:" << at << " for " << key
+          << ", but that line is '" << config_lines[at - 1]
+          << "'; rerun the command and paste its output again";
     }
   }
 }
