@@ -87,7 +87,4 @@ std::string RenderPlanText(const Plan& plan);
 std::string RenderPlanJson(const Plan& plan);
 std::string RenderPlanYaml(const Plan& plan);
 
-/// Every command argv in order ("helm upgrade ..."), for comparisons in tests.
-std::vector<std::string> FlattenCommands(const Plan& plan);
-
 }  // namespace platformctl

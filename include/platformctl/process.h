@@ -53,8 +53,4 @@ std::unique_ptr<ProcessRunner> MakePosixProcessRunner();
 /// Runs argv and captures its output (convenience over the real runner).
 ProcessResult RunCapture(const std::vector<std::string>& argv, int timeout_ms);
 
-/// The process group of the child currently running (0 if none); the signal
-/// handler forwards SIGINT/SIGTERM to it.
-int CurrentChildGroup();
-
 }  // namespace platformctl

@@ -6,7 +6,6 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <atomic>
 #include <cerrno>
 #include <chrono>
 #include <cstring>
@@ -19,7 +18,6 @@ extern char** environ;
 namespace platformctl {
 namespace {
 
-std::atomic<int> g_child_group{0};
 constexpr size_t kMaxKeptOutput = 256 * 1024;
 
 std::vector<std::string> BuildEnv(const ProcessSpec& spec) {
@@ -92,7 +90,6 @@ class PosixProcessRunner : public ProcessRunner {
                                   : spec.argv[0] + ": " + std::strerror(rc);
       return result;
     }
-    g_child_group.store(pid);
 
     const auto deadline = start + std::chrono::milliseconds(spec.timeout_ms);
     bool term_sent = false;
@@ -146,7 +143,6 @@ class PosixProcessRunner : public ProcessRunner {
     }
     // The group may still hold grandchildren that closed the pipe; end them too.
     if (term_sent) ::kill(-pid, SIGKILL);
-    g_child_group.store(0);
     if (WIFEXITED(status)) {
       result.exit_code = WEXITSTATUS(status);
     } else if (WIFSIGNALED(status)) {
@@ -178,7 +174,5 @@ ProcessResult RunCapture(const std::vector<std::string>& argv, int timeout_ms) {
   spec.timeout_ms = timeout_ms;
   return runner.Run(spec, nullptr);
 }
-
-int CurrentChildGroup() { return g_child_group.load(); }
 
 }  // namespace platformctl

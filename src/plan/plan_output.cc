@@ -280,14 +280,4 @@ std::string RenderPlanJson(const Plan& plan) { return PlanToJson(plan).dump(2) +
 
 std::string RenderPlanYaml(const Plan& plan) { return ToYaml(PlanToJson(plan)); }
 
-std::vector<std::string> FlattenCommands(const Plan& plan) {
-  std::vector<std::string> out;
-  for (const auto& s : plan.steps) {
-    for (const auto& op : s.ops) {
-      if (op.kind == PlanOp::Kind::kCommand) out.push_back(s.id + ": " + DisplayArgv(op.argv));
-    }
-  }
-  return out;
-}
-
 }  // namespace platformctl
