@@ -1,5 +1,5 @@
 # platformctl developer entry points (GNU make). `make help` lists them.
-# Everything goes through CMakePresets.json (dev / asan / release); the binary
+# Everything goes through CMakePresets.json (dev / asan / release / ci-release); the binary
 # of the dev preset is build/dev/platformctl.
 
 SHELL := /bin/bash
@@ -22,7 +22,7 @@ FORMAT_FILES = $(shell find src include tests -type f \( -name '*.cc' -o -name '
                  -not -path 'tests/fuzz/corpus*' | sort)
 TIDY_FILES = $(shell find src -type f -name '*.cc' | sort)
 
-.PHONY: help deps build release demo test asan fuzz format format-check tidy golden bench \
+.PHONY: help deps build release ci-release demo test asan fuzz format format-check tidy golden bench \
         clean distclean
 
 help: ## list the targets
@@ -43,8 +43,12 @@ build/%/build.ninja: CMakePresets.json | deps
 build: build/dev/build.ninja ## configure + build the dev preset (Debug, -Werror)
 	cmake --build --preset dev -j$(JOBS)
 
-release: build/release/build.ninja ## configure + build the release preset
+release: build/release/build.ninja ## configure + build the release preset (Release, warnings not errors)
 	cmake --build --preset release -j$(JOBS)
+
+ci-release: build/ci-release/build.ninja ## build the ci-release preset (Release, -Werror) + run its tests
+	cmake --build --preset ci-release -j$(JOBS)
+	ctest --preset ci-release -j$(JOBS) $(CTEST_ARGS)
 
 demo: build ## build, then run: platformctl -C . $(DEMO_CMD)
 	./build/dev/platformctl -C . $(DEMO_CMD)

@@ -18,7 +18,7 @@ runs="${FUZZ_RUNS:-1000000}"
 
 if [[ ! -f "${build_dir}/build.ninja" ]]; then
   CC="${CC:-clang-14}" CXX="${CXX:-clang++-14}" cmake -S "${repo_root}" -B "${build_dir}" -G Ninja \
-    -DPLATFORMCTL_FUZZ=ON -DPLATFORMCTL_BUILD_TESTS=ON
+    -DPLATFORMCTL_FUZZ=ON -DBUILD_TESTING=OFF -DPLATFORMCTL_WARNINGS_AS_ERRORS=ON
 fi
 cmake --build "${build_dir}" --target env_file_fuzz
 
