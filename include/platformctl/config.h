@@ -38,6 +38,9 @@ struct ConfigEntry {
   ValueTemplate raw;  ///< as written (before expansion)
   Origin origin;
   const KeySpec* spec = nullptr;  ///< null for unknown keys
+  /// The value holds a secret through a reference (see LoadConfig).
+  bool tainted = false;
+  /// A secret key, or a value that holds a secret.
   [[nodiscard]] bool Secret() const;
 };
 
@@ -51,7 +54,15 @@ struct LoadOptions {
   std::optional<bool> exclusive;  ///< --exclusive; nullopt = PROFILE_EXCLUSIVE from env
   std::vector<std::string> sets;  ///< --set KEY=VALUE, in order
   EnvLookup env = ProcessEnv();
+  /// Names of the environment's variables, to catch misspelt keys
+  /// (FEAT_CILLIUM); empty function = not checked.
+  std::function<std::vector<std::string>()> env_names;
+  /// Unknown keys are errors (apply, delete, config validate), not warnings.
+  bool strict_keys = false;
 };
+
+/// The names of the process environment's variables.
+std::vector<std::string> ProcessEnvNames();
 
 class Config {
  public:
@@ -84,8 +95,10 @@ class Config {
   bool exclusive_ = false;
 };
 
-/// Loads all layers. Syntax errors, a missing profile and reference cycles are
-/// errors (nullopt); unknown keys and duplicates are warnings in `diags`.
+/// Loads all layers. Syntax errors, a missing profile, reference cycles, a
+/// non-secret key referencing a secret, a '$' reference to nothing inside a
+/// secret and the redaction marker as a value are errors (nullopt); unknown
+/// keys are errors with `strict_keys`, else warnings; duplicates are warnings.
 std::optional<Config> LoadConfig(const LoadOptions& options, Diagnostics& diags);
 
 /// Resolves --profile NAME: NAME as a path (relative to cwd, then to the repo

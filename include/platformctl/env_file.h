@@ -4,6 +4,7 @@
 /// templates so that `${VAR}` references resolve lazily, after all layers
 /// are merged (see config.h).
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -58,6 +59,10 @@ struct EnvFile {
 /// reported at once. Never executes anything. A key assigned twice in one file
 /// is a warning (the later assignment wins).
 EnvFile ParseEnvFile(std::string_view text, const std::string& path, Diagnostics& diags);
+/// The same, handing each assignment to `sink` as it is read (memory stays
+/// bounded by the caller, not by the file's size).
+void ParseEnvFile(std::string_view text, const std::string& path, Diagnostics& diags,
+                  const std::function<void(Assignment&&)>& sink);
 
 /// Parses the right-hand side of an assignment (used for `--set KEY=VALUE`).
 /// `where` names the origin in diagnostics (e.g. "--set OAUTH_HOST"). When

@@ -60,7 +60,17 @@ std::string_view KeyTypeName(KeyType t);
 std::string_view KeyGroupName(KeyGroup g);
 std::vector<std::string_view> SplitChoices(std::string_view choices);
 
-/// Closest known key by edit distance (for did-you-mean), if close enough.
+/// True for a secret key, and for an unknown key that looks like one
+/// (…SECRET…, …PASSWORD…, …TOKEN…, …KEY…, …PASS…, …CREDENTIAL…): a misspelt
+/// secret is still treated as one.
+bool LooksSecret(std::string_view key);
+
+/// Prefix of keys users keep for their own tooling: never an unknown-key
+/// diagnostic.
+inline constexpr std::string_view kUserKeyPrefix = "USER_";
+
+/// Closest known key by edit distance, ignoring case (for did-you-mean), if
+/// close enough. Cost is bounded by the key table, not by `unknown`'s length.
 std::optional<std::string_view> SuggestKey(std::string_view unknown);
 
 /// Boolean parsing shared by every bool key: true/false/1/0/yes/no, any case.

@@ -9,7 +9,8 @@ namespace platformctl {
 namespace {
 
 void Execute(const Invocation& inv, const PlanFlags& flags, bool dry_run) {
-  Plan plan = BuildSelectedPlan(inv.global, flags);
+  // apply and delete refuse unknown keys even for a dry-run: the real run would.
+  Plan plan = BuildSelectedPlan(inv.global, flags, /*strict_keys=*/true);
   if (dry_run) {
     PrintPlan(inv.global, plan);
     if (!inv.global.quiet) std::cerr << "Dry run: nothing was executed.\n";

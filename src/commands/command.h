@@ -72,8 +72,10 @@ void Describe(CLI::App& sub, std::string_view examples);
 
 /// Finds the repo, loads and validates the config; prints diagnostics to
 /// stderr; throws CommandError(2) on errors.
-/// Diagnostics whose code equals `skip_code` are not printed.
-Config LoadForCommand(const GlobalOptions& g, ValidateMode mode, std::string_view skip_code = {});
+/// Diagnostics whose code equals `skip_code` are not printed. Unknown keys
+/// are errors in kStrict mode or with `strict_keys` (apply/delete dry-runs).
+Config LoadForCommand(const GlobalOptions& g, ValidateMode mode, std::string_view skip_code = {},
+                      bool strict_keys = false);
 
 /// Prints diagnostics to stderr (errors and, unless quiet, warnings).
 void PrintDiagnostics(const Diagnostics& diags, const GlobalOptions& g,
@@ -84,9 +86,10 @@ bool UseColor(const GlobalOptions& g);
 /// -o value checked against what the command supports; throws CommandError(2).
 OutputFormat RequireFormat(const GlobalOptions& g, std::initializer_list<OutputFormat> allowed);
 
-/// Loads the config (lenient), builds the plan and applies --only/--from;
-/// throws CommandError(2) on bad input.
-Plan BuildSelectedPlan(const GlobalOptions& g, const PlanFlags& flags);
+/// Loads the config (lenient; unknown keys are errors with `strict_keys`),
+/// builds the plan and applies --only/--from; throws CommandError(2) on bad
+/// input.
+Plan BuildSelectedPlan(const GlobalOptions& g, const PlanFlags& flags, bool strict_keys = false);
 void PrintPlan(const GlobalOptions& g, const Plan& plan);
 void AddPlanFlags(CLI::App& sub, PlanFlags& flags, bool allow_from);
 
@@ -96,5 +99,13 @@ void SetupApplyCommand(CLI::App& sub, Invocation& inv);
 void SetupDeleteCommand(CLI::App& sub, Invocation& inv);
 void SetupConfigCommand(CLI::App& sub, Invocation& inv);
 void SetupVersionCommand(CLI::App& sub, Invocation& inv);
+/// A command that is planned but not in this version: listed in help, exit 2.
+void SetupPlannedCommand(CLI::App& sub, Invocation& inv);
+
+/// Checks argv (without argv[0]) against the CLI before CLI11 parses it:
+/// unknown commands and flags (with did-you-mean), missing or empty values,
+/// flag-like values of --context/--kubeconfig. Rewrites `help [CMD...]` to
+/// `[CMD...] --help`. Throws CommandError(2) with the message to print.
+void CheckCommandLine(const CLI::App& root, std::vector<std::string>& args);
 
 }  // namespace platformctl

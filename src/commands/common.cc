@@ -17,38 +17,89 @@ constexpr CommandDef kCommands[] = {
     {"delete", "Remove the platform (--dry-run prints the plan)", SetupDeleteCommand},
     {"config", "Show or validate the layered configuration", SetupConfigCommand},
     {"version", "Print the platformctl version", SetupVersionCommand},
+    // Planned: listed so that users find them, and say so when called.
+    {"verify", "(planned) Check the live platform against the config", SetupPlannedCommand},
+    {"host", "(planned) Host layer: packages and k3s", SetupPlannedCommand},
+    {"dns", "(planned) Route53 dynamic DNS", SetupPlannedCommand},
+    {"flux", "(planned) Flux GitOps bootstrap and reconcile", SetupPlannedCommand},
+    {"diagnostics", "(planned) Collect a diagnostics bundle", SetupPlannedCommand},
+    {"doctor", "(planned) Check tools, cluster access and the machine", SetupPlannedCommand},
+    {"completion", "(planned) Shell completion for bash, zsh and fish", SetupPlannedCommand},
 };
 
 void AddGlobalFlags(CLI::App& app, GlobalOptions& g) {
   app.add_option("-C,--repo", g.repo,
                  "Platform repo root (default: nearest ancestor of cwd holding config.env)")
+      ->type_name("DIR")
       ->group("Global");
   app.add_option("-p,--profile", g.profile,
                  "Profile file, highest file precedence (env PROFILE_FILE)")
+      ->type_name("FILE")
       ->group("Global");
   app.add_flag("--exclusive", g.exclusive,
                "Load only config.env and the profile (env PROFILE_EXCLUSIVE=true)")
       ->group("Global");
   app.add_option("--set", g.sets, "Override KEY=VALUE above every file (repeatable)")
+      ->type_name("KEY=VALUE")
       ->group("Global");
   app.add_option("--kubeconfig", g.kubeconfig,
                  "kubeconfig passed to every kubectl/helm/helmfile call")
+      ->type_name("FILE")
       ->group("Global");
   app.add_option("--context", g.context, "kube context passed to every kubectl/helm/helmfile call")
+      ->type_name("NAME")
       ->group("Global");
   app.add_option("-o,--output", g.output,
                  "Output format: text (default), json, yaml (config show: env)")
+      ->type_name("FORMAT")
       ->group("Global");
   app.add_flag("-v,--verbose", g.verbose, "More detail on stderr")->group("Global");
   app.add_flag("-q,--quiet", g.quiet, "Only errors on stderr")->group("Global");
   app.add_flag("--no-color", g.no_color, "No colour (NO_COLOR is honoured too)")->group("Global");
 }
 
-void AllowGlobalsEverywhere(CLI::App& app) {
-  for (CLI::App* sub : app.get_subcommands({})) {
-    sub->fallthrough();
-    AllowGlobalsEverywhere(*sub);
+// Each command's help ends with the global flags (they are the root's
+// options, accepted before or after the command).
+std::string GlobalFlagsHelp(const CLI::App& root) {
+  std::string out = "Global flags (before or after the command):\n";
+  for (const CLI::Option* o : root.get_options()) {
+    if (o->get_group() != "Global") continue;
+    std::string names = o->get_name(false, true);
+    if (o->get_items_expected_max() > 0) {
+      std::string meta = "VALUE";
+      for (const auto& [flag, m] : {std::pair<const char*, const char*>{"--repo", "DIR"},
+                                    {"--profile", "FILE"},
+                                    {"--set", "KEY=VALUE"},
+                                    {"--kubeconfig", "FILE"},
+                                    {"--context", "NAME"},
+                                    {"--output", "FORMAT"}}) {
+        if (o->check_name(flag)) meta = m;
+      }
+      names += " " + meta;
+    }
+    out += "  " + names;
+    out += names.size() < 28 ? std::string(28 - names.size(), ' ') : std::string("  ");
+    out += o->get_description() + "\n";
   }
+  return out;
+}
+
+void AllowGlobalsEverywhere(CLI::App& app, const std::string& globals_help) {
+  for (CLI::App* sub : app.get_subcommands({})) {
+    // Planned commands keep unknown flags to themselves (exit 2 says why).
+    if (!sub->get_allow_extras()) sub->fallthrough();
+    std::string footer = sub->get_footer();
+    sub->footer((footer.empty() ? "" : footer + "\n") + globals_help);
+    AllowGlobalsEverywhere(*sub, globals_help);
+  }
+}
+
+// Repeated single-value flags: the last one wins (as with kubectl and helm).
+void LastOneWins(CLI::App& app) {
+  for (CLI::Option* o : app.get_options({})) {
+    if (o->get_items_expected_max() == 1) o->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
+  }
+  for (CLI::App* sub : app.get_subcommands({})) LastOneWins(*sub);
 }
 
 }  // namespace
@@ -83,7 +134,20 @@ void BuildCli(CLI::App& app, Invocation& inv) {
     CLI::App* sub = app.add_subcommand(std::string(def.name), std::string(def.summary));
     def.setup(*sub, inv);
   }
-  AllowGlobalsEverywhere(app);
+  AllowGlobalsEverywhere(app, GlobalFlagsHelp(app));
+  LastOneWins(app);
+}
+
+void SetupPlannedCommand(CLI::App& sub, Invocation& /*inv*/) {
+  sub.allow_extras();
+  const std::string name = sub.get_name();
+  Describe(sub, "  (none yet: 'platformctl " + name + "' is planned, not in this version)\n");
+  sub.callback([name] {
+    throw CommandError(kExitUsage, "'" + name + "' is not available in platformctl " +
+                                       std::string(PLATFORMCTL_VERSION) +
+                                       " yet; it is planned (see docs/manual.md, \"Planned "
+                                       "commands\"). Nothing was executed.");
+  });
 }
 
 bool UseColor(const GlobalOptions& g) {
@@ -95,14 +159,35 @@ bool UseColor(const GlobalOptions& g) {
 void PrintDiagnostics(const Diagnostics& diags, const GlobalOptions& g,
                       std::string_view skip_code) {
   const bool color = UseColor(g);
+  // At most Diagnostics::kMaxStored lines: every kept error, then warnings.
+  size_t errors = 0;
+  for (const auto& d : diags.Items()) errors += d.severity == Severity::kError ? 1 : 0;
+  size_t warning_room = Diagnostics::kMaxStored > errors ? Diagnostics::kMaxStored - errors : 0;
+  size_t shown = 0;
+  size_t skipped = 0;
   for (const auto& d : diags.Items()) {
     if (g.quiet && d.severity == Severity::kWarning) continue;
-    if (!skip_code.empty() && d.code == skip_code) continue;
+    if (!skip_code.empty() && d.code == skip_code) {
+      ++skipped;
+      continue;
+    }
+    if (d.severity == Severity::kWarning) {
+      if (warning_room == 0) continue;
+      --warning_room;
+    }
     std::cerr << FormatDiagnostic(d, color) << "\n";
+    ++shown;
+  }
+  const size_t total = g.quiet ? diags.ErrorCount() : diags.ErrorCount() + diags.WarningCount();
+  if (total > shown + skipped) {
+    std::cerr << "platformctl: ... and " << (total - shown - skipped) << " more ("
+              << diags.ErrorCount() << " error(s), " << diags.WarningCount()
+              << " warning(s) in all; the first are shown)\n";
   }
 }
 
-Config LoadForCommand(const GlobalOptions& g, ValidateMode mode, std::string_view skip_code) {
+Config LoadForCommand(const GlobalOptions& g, ValidateMode mode, std::string_view skip_code,
+                      bool strict_keys) {
   std::string error;
   auto root = FindRepoRoot(g.repo, error);
   if (!root) throw CommandError(kExitUsage, error);
@@ -111,6 +196,8 @@ Config LoadForCommand(const GlobalOptions& g, ValidateMode mode, std::string_vie
   opts.profile = g.profile;
   if (g.exclusive) opts.exclusive = true;
   opts.sets = g.sets;
+  opts.env_names = ProcessEnvNames;
+  opts.strict_keys = strict_keys || mode == ValidateMode::kStrict;
   Diagnostics diags;
   auto config = LoadConfig(opts, diags);
   if (config) ValidateConfig(*config, mode, diags);

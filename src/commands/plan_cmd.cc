@@ -8,9 +8,9 @@
 
 namespace platformctl {
 
-Plan BuildSelectedPlan(const GlobalOptions& g, const PlanFlags& flags) {
+Plan BuildSelectedPlan(const GlobalOptions& g, const PlanFlags& flags, bool strict_keys) {
   // Missing inputs are reported per step below, naming the step that needs them.
-  Config config = LoadForCommand(g, ValidateMode::kLenient, "missing-required");
+  Config config = LoadForCommand(g, ValidateMode::kLenient, "missing-required", strict_keys);
   PlanOptions options;
   options.mode = flags.delete_mode ? PlanMode::kDelete : PlanMode::kApply;
   options.with_host = flags.with_host || config.GetBool("RUN_HOST_LAYER");
@@ -50,10 +50,12 @@ void AddPlanFlags(CLI::App& sub, PlanFlags& flags, bool allow_from) {
   sub.add_flag("--with-host", flags.with_host,
                "Include the host phase (packages, dynamic DNS, k3s)");
   sub.add_option(
-      "--only", flags.only,
-      "Comma-separated phases, step ids or seed step numbers (e.g. cert-manager,issuers or 31)");
+         "--only", flags.only,
+         "Comma-separated phases, step ids or seed step numbers (e.g. cert-manager,issuers or 31)")
+      ->type_name("LIST");
   if (allow_from)
-    sub.add_option("--from", flags.from, "Start at this phase, step id or step number");
+    sub.add_option("--from", flags.from, "Start at this phase, step id or step number")
+        ->type_name("STEP");
 }
 
 void SetupPlanCommand(CLI::App& sub, Invocation& inv) {

@@ -5,12 +5,14 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <set>
 #include <sstream>
 
+#include "platformctl/output.h"
 #include "platformctl/schema.h"
 
 namespace fs = std::filesystem;
@@ -31,7 +33,7 @@ std::string Origin::Str() const {
   return "default";
 }
 
-bool ConfigEntry::Secret() const { return spec != nullptr && spec->secret; }
+bool ConfigEntry::Secret() const { return tainted || (spec != nullptr && spec->secret); }
 
 EnvLookup ProcessEnv() {
   return [](const std::string& name) -> std::optional<std::string> {
@@ -39,6 +41,15 @@ EnvLookup ProcessEnv() {
     if (v == nullptr) return std::nullopt;
     return std::string(v);
   };
+}
+
+std::vector<std::string> ProcessEnvNames() {
+  std::vector<std::string> out;
+  for (char** e = environ; e != nullptr && *e != nullptr; ++e) {
+    std::string_view entry(*e);
+    out.emplace_back(entry.substr(0, entry.find('=')));
+  }
+  return out;
 }
 
 namespace {
@@ -62,12 +73,24 @@ std::string DisplayPath(const std::string& repo_root, const std::string& path) {
   return abs.string();
 }
 
+// Layer ranks: defaults 0, files 1..N in load order, then env, then --set.
+constexpr int kRankEnv = 1000;
+constexpr int kRankSet = 1001;
+
 struct Raw {
   ValueTemplate tmpl;
   Origin origin;
+  int rank;  ///< layer that set it (higher wins)
 };
 
+bool IsSecretKey(std::string_view key) {
+  const KeySpec* k = FindKey(key);
+  return k != nullptr && k->secret;
+}
+
 // Expands every entry's template against the merged map, detecting cycles.
+// It also follows secrets: a value is secret when its key is, or when it
+// references a secret (directly or through other keys): `TaintOf`.
 class Resolver {
  public:
   Resolver(const std::map<std::string, Raw, std::less<>>& raw, const EnvLookup& env,
@@ -83,14 +106,26 @@ class Resolver {
       return std::string();
     }
     stack_.push_back(key);
-    std::string value = Expand(it->second.tmpl, it->second.origin);
+    std::string value = Expand(it->second.tmpl, it->second.origin, key);
     stack_.pop_back();
     done_[key] = value;
     return value;
   }
 
+  /// The secret key whose value `key` holds (through references), and the
+  /// key it references to get there; empty when none.
+  struct Taint {
+    std::string secret;
+    std::string via;
+  };
+  [[nodiscard]] Taint TaintOf(const std::string& key) const {
+    auto it = taint_.find(key);
+    return it == taint_.end() ? Taint{} : it->second;
+  }
+
  private:
-  std::string Expand(const ValueTemplate& t, const Origin& where) {
+  std::string Expand(const ValueTemplate& t, const Origin& where, const std::string& owner) {
+    const bool owner_secret = IsSecretKey(owner);
     std::string out;
     for (const auto& seg : t.segments) {
       if (seg.kind == ValueSegment::Kind::kLiteral) {
@@ -98,31 +133,65 @@ class Resolver {
         continue;
       }
       std::optional<std::string> v = Resolve(seg.text);
+      if (v) NoteTaint(owner, seg.text);
       if (!v && FindKey(seg.text) == nullptr) v = env_(seg.text);  // e.g. ${HOME}
       if ((!v || v->empty()) && seg.fallback) {
-        out += Expand(*seg.fallback, where);
+        out += Expand(*seg.fallback, where, owner);
         continue;
       }
-      if (!v && !warned_.contains(seg.text)) {
+      if (owner_secret && (!v || v->empty())) {
+        // Most likely a '$' that is part of a password. Name the key only:
+        // the referenced "name" is text of the secret value.
+        if (!secret_reported_.contains(owner)) {
+          secret_reported_.insert(owner);
+          diags_.Error(
+              owner +
+                  " contains a '$' that starts a reference to a variable that is not "
+                  "set (the value is not shown: it is secret)",
+              where.kind == Origin::Kind::kSet ? SourceLoc{"--set " + owner, 0, 0} : where.loc,
+              "if the '$' is part of the value, put the whole value in single quotes: " + owner +
+                  "='...' (everything inside is literal)");
+        }
+      } else if (!v && !warned_.contains(seg.text)) {
         warned_.insert(seg.text);
         diags_.Warning(
-            "reference to ${" + seg.text + "}, which is not set anywhere; it expands to ''",
-            where.loc, "define " + seg.text + " or use ${" + seg.text + ":-fallback}");
+            "reference to ${" + Excerpt(seg.text) +
+                "}, which is not set anywhere; it expands to ''",
+            where.loc,
+            "define " + Excerpt(seg.text) + " or use ${" + Excerpt(seg.text) + ":-fallback}");
       }
       out += v.value_or("");
     }
     return out;
   }
 
+  void NoteTaint(const std::string& owner, const std::string& referenced) {
+    if (taint_.contains(owner)) return;
+    if (IsSecretKey(referenced)) {
+      taint_[owner] = Taint{referenced, referenced};
+    } else if (auto it = taint_.find(referenced); it != taint_.end()) {
+      taint_[owner] = Taint{it->second.secret, referenced};
+    }
+  }
+
   void ReportCycle(const std::string& key) {
     if (cycle_reported_.contains(key)) return;
     auto first = std::find(stack_.begin(), stack_.end(), key);
     std::string chain;
+    bool secret_seen = false;
     for (auto i = first; i != stack_.end(); ++i) {
-      chain += *i + " -> ";
       cycle_reported_.insert(*i);
+      if (secret_seen) continue;
+      // Names after a secret key are text of its value: not shown.
+      chain += *i;
+      if (IsSecretKey(*i)) {
+        secret_seen = true;
+        chain += " -> (not shown: inside a secret value)";
+      } else {
+        chain += " -> ";
+      }
     }
-    chain += key;
+    if (!secret_seen) chain += key;
     const Origin& o = raw_.find(key)->second.origin;
     diags_.Error("reference cycle: " + chain, o.loc,
                  "break the cycle by giving one of these keys a literal value");
@@ -132,17 +201,33 @@ class Resolver {
   const EnvLookup& env_;
   Diagnostics& diags_;
   std::map<std::string, std::string> done_;
+  std::map<std::string, Taint> taint_;
   std::vector<std::string> stack_;
   std::set<std::string> warned_;
   std::set<std::string> cycle_reported_;
+  std::set<std::string> secret_reported_;
 };
 
 void AddDefaults(std::map<std::string, Raw, std::less<>>& raw) {
   Diagnostics ignored;  // defaults are part of the table and covered by a unit test
   for (const auto& k : ConfigKeys()) {
     raw[std::string(k.name)] =
-        Raw{ParseEnvValue(k.default_value, SourceLoc{"default", 0, 0}, ignored), Origin{}};
+        Raw{ParseEnvValue(k.default_value, SourceLoc{"default", 0, 0}, ignored), Origin{}, 0};
   }
+}
+
+SourceLoc LocOfOrigin(const std::string& key, const Origin& o) {
+  switch (o.kind) {
+    case Origin::Kind::kFile:
+      return o.loc;
+    case Origin::Kind::kSet:
+      return SourceLoc{"--set " + key, 0, 0};
+    case Origin::Kind::kEnv:
+      return SourceLoc{"env " + key, 0, 0};
+    case Origin::Kind::kDefault:
+      break;
+  }
+  return SourceLoc{"default", 0, 0};
 }
 
 void Finish(const std::map<std::string, Raw, std::less<>>& raw, const EnvLookup& env,
@@ -157,7 +242,88 @@ void Finish(const std::map<std::string, Raw, std::less<>>& raw, const EnvLookup&
     e.value = resolver.Resolve(key).value_or("");
     entries.emplace(key, std::move(e));
   }
+  for (auto& [key, e] : entries) {
+    const Resolver::Taint t = resolver.TaintOf(key);
+    if (t.secret.empty()) continue;
+    e.tainted = true;
+    if (IsSecretKey(key) || e.origin.kind == Origin::Kind::kDefault) continue;
+    // A non-secret key would carry the secret into output, logs and the
+    // state values helmfile receives: refuse it, naming keys only.
+    diags.Error(key + " references the secret key " + t.secret +
+                    (t.via != t.secret ? " (through " + t.via + ")" : "") + ", but " + key +
+                    " is not secret",
+                LocOfOrigin(key, e.origin),
+                "give " + key +
+                    " a value of its own: only secret keys may reference a secret ('platformctl "
+                    "config keys' lists which keys are secret)");
+  }
 }
+
+// The marker `config show` prints instead of a secret is never a value.
+bool IsRedactionMarker(const ValueTemplate& t) { return t.IsLiteral() && t.Display() == kRedacted; }
+
+void ReportMarker(const std::string& key, const SourceLoc& loc, Diagnostics& diags) {
+  diags.Error(Excerpt(key) + " is set to the redaction marker '<redacted>', not to a value", loc,
+              "this line was probably pasted from 'config show'; delete it, or put the real "
+              "value in profiles/secrets.env");
+}
+
+// Unknown keys kept for display and references; beyond, only counted.
+constexpr size_t kMaxUnknownKept = 1000;
+
+// Prefixes of key families that no other common tool uses in the environment.
+bool LooksLikeOurs(std::string_view name) {
+  std::string upper;
+  for (char c : name)
+    upper.push_back(static_cast<char>(std::toupper(static_cast<unsigned char>(c))));
+  if (upper != name && FindKey(upper) != nullptr) return true;  // feat_cilium
+  if (name.starts_with(kUserKeyPrefix)) return false;
+  for (std::string_view prefix :
+       {"FEAT_", "OAUTH_", "OIDC_", "MINIO_", "CLICKSTACK_", "HELMFILE_", "LETSENCRYPT_", "CILIUM_",
+        "VERIFY_", "PLATFORM_", "SWHURL_", "HELLO_", "CM_"}) {
+    if (upper.starts_with(prefix)) return SuggestKey(name).has_value();
+  }
+  return false;
+}
+
+// Unknown keys: errors in strict mode (apply, delete, config validate),
+// warnings otherwise; USER_* keys are the user's own and never reported.
+class UnknownKeys {
+ public:
+  UnknownKeys(bool strict, Diagnostics& diags) : strict_(strict), diags_(diags) {}
+
+  void Report(const std::string& key, const SourceLoc& loc, std::string_view extra_hint) {
+    last_user_ = key.starts_with(kUserKeyPrefix);
+    if (last_user_) return;
+    ++count_;
+    const Severity sev = strict_ ? Severity::kError : Severity::kWarning;
+    if (!diags_.Accepts(sev)) {  // only counted: skip the suggestion's cost
+      diags_.Add(Diagnostic{sev, {}, {}, {}, {}});
+      return;
+    }
+    auto suggestion = SuggestKey(key);
+    std::string hint = suggestion ? "did you mean " + std::string(*suggestion) + "?"
+                                  : "see 'platformctl config keys' for the known keys";
+    hint += "; keys of your own go under the " + std::string(kUserKeyPrefix) + " prefix";
+    if (!extra_hint.empty()) hint = std::string(extra_hint) + "; " + hint;
+    Diagnostic d;
+    d.severity = sev;
+    d.message = "unknown key " + Excerpt(key) +
+                (strict_ ? "" : " (an error for apply, delete and config validate)");
+    d.loc = loc;
+    d.hint = std::move(hint);
+    d.code = "unknown-key";
+    diags_.Add(std::move(d));
+  }
+  /// Whether the key just reported is kept in the config.
+  [[nodiscard]] bool Keep() const { return last_user_ || count_ <= kMaxUnknownKept; }
+
+ private:
+  bool strict_;
+  Diagnostics& diags_;
+  size_t count_ = 0;
+  bool last_user_ = false;
+};
 
 // Keys that steer loading itself; in a file they would have no effect.
 bool IsLoaderKey(std::string_view key) {
@@ -209,8 +375,8 @@ Config Config::FromValues(const std::map<std::string, std::string>& values) {
   AddDefaults(raw);
   Diagnostics diags;
   for (const auto& [k, v] : values) {
-    raw[k] =
-        Raw{ParseEnvValue(v, SourceLoc{"--set " + k, 0, 0}, diags), Origin{Origin::Kind::kSet, {}}};
+    raw[k] = Raw{ParseEnvValue(v, SourceLoc{"--set " + k, 0, 0}, diags),
+                 Origin{Origin::Kind::kSet, {}}, kRankSet};
   }
   Config c;
   Finish(
@@ -274,7 +440,7 @@ std::optional<Config> LoadConfig(const LoadOptions& options, Diagnostics& diags)
   } else if (auto env = options.env("PROFILE_EXCLUSIVE"); env && !env->empty()) {
     auto b = ParseBool(*env);
     if (!b) {
-      diags.Error("PROFILE_EXCLUSIVE must be true or false (got '" + *env + "')",
+      diags.Error("PROFILE_EXCLUSIVE must be true or false (got '" + Excerpt(*env) + "')",
                   SourceLoc{"env", 0, 0}, "unset it or use --exclusive");
       return std::nullopt;
     }
@@ -313,7 +479,10 @@ std::optional<Config> LoadConfig(const LoadOptions& options, Diagnostics& diags)
   std::map<std::string, Raw, std::less<>> raw;
   AddDefaults(raw);
   bool syntax_errors = false;
+  UnknownKeys unknown(options.strict_keys, diags);
+  int file_rank = 0;
   for (const auto& f : files) {
+    ++file_rank;
     const std::string shown = DisplayPath(options.repo_root, f);
     std::string text;
     if (!ReadFile(f, text)) {
@@ -322,55 +491,118 @@ std::optional<Config> LoadConfig(const LoadOptions& options, Diagnostics& diags)
       continue;
     }
     config.files_.push_back(shown);
-    Diagnostics file_diags;
-    EnvFile parsed = ParseEnvFile(text, shown, file_diags);
-    syntax_errors = syntax_errors || file_diags.HasErrors();
-    diags.Append(file_diags);
-    for (auto& a : parsed.assignments) {
+    const size_t errors_before = diags.ErrorCount();
+    size_t dropped = 0;
+    ParseEnvFile(text, shown, diags, [&](Assignment&& a) {
       if (IsLoaderKey(a.key)) {
         diags.Warning(a.key + " has no effect in a file", a.loc,
                       a.key == "PROFILE_FILE" ? "use --profile FILE" : "use --exclusive");
-        continue;
+        return;
+      }
+      if (IsRedactionMarker(a.value)) {
+        ReportMarker(a.key, a.loc, diags);
+        return;
       }
       if (FindKey(a.key) == nullptr) {
-        auto suggestion = SuggestKey(a.key);
-        diags.Warning("unknown key " + a.key, a.loc,
-                      suggestion ? "did you mean " + std::string(*suggestion) + "?"
-                                 : "see 'platformctl config show' for the known keys");
+        unknown.Report(a.key, a.loc, "");
+        if (!unknown.Keep()) {
+          ++dropped;
+          return;
+        }
       }
-      raw[a.key] =
-          Raw{std::move(a.value), Origin{Origin::Kind::kFile, SourceLoc{shown, a.loc.line, 0}}};
+      raw[a.key] = Raw{std::move(a.value),
+                       Origin{Origin::Kind::kFile, SourceLoc{shown, a.loc.line, 0}}, file_rank};
+    });
+    if (dropped > 0) {
+      diags.Warning(std::to_string(dropped) + " more unknown keys in this file were not kept",
+                    SourceLoc{shown, 0, 0},
+                    "is this an env file? platformctl keeps at most " +
+                        std::to_string(kMaxUnknownKept) + " unknown keys");
     }
+    syntax_errors = syntax_errors || diags.ErrorCount() > errors_before;
   }
   // Process environment: schema keys only (the shell already expanded them).
   for (const auto& k : ConfigKeys()) {
     if (auto v = options.env(std::string(k.name))) {
-      raw[std::string(k.name)] = Raw{ValueTemplate::Literal(*v), Origin{Origin::Kind::kEnv, {}}};
+      if (*v == kRedacted) {
+        ReportMarker(std::string(k.name), SourceLoc{"env " + std::string(k.name), 0, 0}, diags);
+        syntax_errors = true;
+        continue;
+      }
+      raw[std::string(k.name)] =
+          Raw{ValueTemplate::Literal(*v), Origin{Origin::Kind::kEnv, {}}, kRankEnv};
+    }
+  }
+  // Environment variables that look like a misspelt key (FEAT_CILLIUM,
+  // feat_cilium): the user meant to set something that will not be read.
+  if (options.env_names) {
+    for (const auto& name : options.env_names()) {
+      if (FindKey(name) != nullptr || !LooksLikeOurs(name)) continue;
+      unknown.Report(name, SourceLoc{"env " + Excerpt(name), 0, 0},
+                     "unset it, or export the key it was meant to be");
     }
   }
   for (const auto& set : options.sets) {
     auto eq = set.find('=');
     std::string key = set.substr(0, eq);
     if (eq == std::string::npos || !IsValidEnvKey(key)) {
-      diags.Error("--set " + set + ": expected KEY=VALUE", SourceLoc{"--set", 0, 0},
+      // The argument may be a pasted secret: never echo it.
+      diags.Error("--set needs KEY=VALUE" +
+                      std::string(eq == std::string::npos ? " (no '=' in the argument)"
+                                                          : " (the part before '=' is not a key)"),
+                  SourceLoc{"--set", 0, 0},
                   "write it as --set KEY=VALUE, e.g. --set FEAT_CILIUM=false");
       syntax_errors = true;
       continue;
     }
-    if (FindKey(key) == nullptr) {
+    const std::string where = "--set " + Excerpt(key);
+    if (FindKey(key) == nullptr && !key.starts_with(kUserKeyPrefix)) {
       auto suggestion = SuggestKey(key);
-      diags.Error("--set " + key + ": unknown key", SourceLoc{"--set", 0, 0},
+      diags.Error(where + ": unknown key", SourceLoc{"--set", 0, 0},
                   suggestion ? "did you mean " + std::string(*suggestion) + "?"
-                             : "see 'platformctl config show'");
+                             : "see 'platformctl config keys' for the known keys");
+      syntax_errors = true;
+      continue;
+    }
+    const std::string value_text = set.substr(eq + 1);
+    if (IsSecretKey(key)) {
+      diags.Warning(
+          "--set " + key +
+              " puts a secret on the command line, where other users of this machine can read "
+              "it (ps, /proc)",
+          SourceLoc{"--set", 0, 0},
+          "put it in profiles/secrets.env (git-ignored, chmod 600) or export " + key +
+              " in the environment");
+    }
+    if (value_text == kRedacted) {
+      ReportMarker(key, SourceLoc{"--set", 0, 0}, diags);
       syntax_errors = true;
       continue;
     }
     Diagnostics value_diags;
-    ValueTemplate t =
-        ParseEnvValue(set.substr(eq + 1), SourceLoc{"--set " + key, 0, 0}, value_diags);
+    ValueTemplate t = ParseEnvValue(value_text, SourceLoc{where, 0, 0}, value_diags);
+    if (value_diags.HasErrors() && LooksSecret(key)) {
+      diags.Error(where + ": the value is not valid env-file syntax (not shown: it is secret)",
+                  SourceLoc{"--set", 0, 0},
+                  "quote it for the env-file grammar: --set " + key + "=\"'...'\"");
+    } else {
+      diags.Append(value_diags);
+    }
     syntax_errors = syntax_errors || value_diags.HasErrors();
-    diags.Append(value_diags);
-    raw[key] = Raw{std::move(t), Origin{Origin::Kind::kSet, {}}};
+    if (IsRedactionMarker(t)) {
+      ReportMarker(key, SourceLoc{"--set", 0, 0}, diags);
+      syntax_errors = true;
+      continue;
+    }
+    raw[key] = Raw{std::move(t), Origin{Origin::Kind::kSet, {}}, kRankSet};
+  }
+  // The legacy CLUSTER_ISSUER, set in a layer above the one that sets
+  // PLATFORM_CLUSTER_ISSUER, takes effect as it did for the Bash version's
+  // users (validation warns that it is deprecated).
+  if (auto legacy = raw.find("CLUSTER_ISSUER"), current = raw.find("PLATFORM_CLUSTER_ISSUER");
+      legacy != raw.end() && current != raw.end() && legacy->second.rank > current->second.rank &&
+      !legacy->second.tmpl.segments.empty()) {
+    current->second = legacy->second;
   }
   if (syntax_errors) return std::nullopt;
 

@@ -10,20 +10,17 @@ namespace platformctl {
 namespace {
 
 // Unknown keys can be misspelt secrets (OIDC_CLIENT_SECRETT): redact any that
-// look like one or come from the secrets file.
+// look like one or come from the secrets file; and any value holding a secret.
 bool Redact(const ConfigEntry& e) {
+  if (e.Secret()) return true;
   if (e.value.empty()) return false;
-  if (e.spec != nullptr) return e.spec->secret;
   if (e.origin.kind == Origin::Kind::kFile && e.origin.loc.file.ends_with("secrets.env"))
     return true;
-  for (std::string_view marker : {"SECRET", "PASSWORD", "TOKEN", "KEY", "PASS", "CREDENTIAL"}) {
-    if (e.key.find(marker) != std::string::npos) return true;
-  }
-  return false;
+  return LooksSecret(e.key);
 }
 
 nlohmann::ordered_json TypedValue(const ConfigEntry& e) {
-  if (Redact(e)) return std::string(kRedacted);
+  if (Redact(e)) return e.value.empty() ? std::string() : std::string(kRedacted);
   if (e.spec != nullptr && !e.value.empty() && !CheckValue(*e.spec, e.value)) {
     switch (e.spec->type) {
       case KeyType::kBool:
@@ -37,6 +34,13 @@ nlohmann::ordered_json TypedValue(const ConfigEntry& e) {
     }
   }
   return e.value;
+}
+
+// Text output: secrets as the marker (empty ones stay empty), control bytes
+// and invalid UTF-8 escaped.
+std::string ShownValue(const ConfigEntry& e) {
+  if (Redact(e)) return e.value.empty() ? std::string() : std::string(kRedacted);
+  return EscapeForTerminal(e.value);
 }
 
 }  // namespace
@@ -77,8 +81,15 @@ std::string RenderConfig(const Config& config, OutputFormat format, bool with_or
   if (format == OutputFormat::kEnv) {
     out += "# platformctl config show -o env; layers (lowest first): defaults -> " + files + "\n";
     for (const auto* e : entries) {
-      std::string v = Redact(*e) ? std::string(kRedacted) : e->value;
-      out += e->key + "=" + EnvQuote(v);
+      if (Redact(*e)) {
+        // A comment, not KEY="" or KEY=<redacted>: pasted back as a profile,
+        // this output must not clobber the real secret in another layer.
+        out += "# " + e->key + ": secret, " +
+               (e->value.empty() ? std::string("not set") : "set in " + e->origin.Str()) +
+               " (value not shown)\n";
+        continue;
+      }
+      out += e->key + "=" + EnvQuote(e->value);
       if (with_origin) out += "  # " + e->origin.Str();
       out += "\n";
     }
@@ -89,14 +100,14 @@ std::string RenderConfig(const Config& config, OutputFormat format, bool with_or
   size_t val_w = 0;
   for (const auto* e : entries) {
     key_w = std::max(key_w, e->key.size());
-    val_w = std::max(val_w, Redact(*e) ? kRedacted.size() : e->value.size());
+    val_w = std::max(val_w, ShownValue(*e).size());
   }
   val_w = std::min<size_t>(val_w, 60);
   out +=
       "# layers (lowest first): defaults -> " + (files.empty() ? std::string("(no files)") : files);
   out += " -> env -> --set\n";
   for (const auto* e : entries) {
-    std::string v = Redact(*e) ? std::string(kRedacted) : e->value;
+    std::string v = ShownValue(*e);
     if (!with_origin) {
       out += e->key + "=" + v + "\n";
       continue;
@@ -155,10 +166,25 @@ std::string RenderKeyTable(OutputFormat format) {
   return out;
 }
 
-nlohmann::ordered_json StateValues(const Config& c) {
+nlohmann::ordered_json StateValues(const Config& config) {
   using J = nlohmann::ordered_json;
+  // Only the Config's non-secret values; a value holding a secret (which
+  // LoadConfig refuses) reads as empty here, never as the secret.
+  struct NonSecret {
+    const Config& c;
+    [[nodiscard]] std::string Get(std::string_view key) const {
+      const ConfigEntry* e = c.Find(key);
+      return e == nullptr || e->Secret() ? std::string() : e->value;
+    }
+    [[nodiscard]] bool GetBool(std::string_view key) const { return c.GetBool(key); }
+    [[nodiscard]] long GetInt(std::string_view key) const { return c.GetInt(key); }
+    [[nodiscard]] std::vector<std::string> GetList(std::string_view key) const {
+      return SplitList(Get(key));
+    }
+  } c{config};
   J installed = J::object();
-  for (const auto& comp : Components()) installed[std::string(comp.state_key)] = IsEnabled(comp, c);
+  for (const auto& comp : Components())
+    installed[std::string(comp.state_key)] = IsEnabled(comp, config);
   const bool oauth = installed["oauth2Proxy"].get<bool>();
   const bool nginx = c.Get("INGRESS_PROVIDER") == "nginx";
   bool app_auth = oauth && nginx;

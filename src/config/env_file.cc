@@ -10,6 +10,7 @@
 #include "platformctl/env_file.h"
 
 #include <cstddef>
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -18,6 +19,8 @@
 #include <utility>
 #include <vector>
 
+#include "platformctl/schema.h"
+
 namespace platformctl {
 namespace {
 
@@ -25,8 +28,6 @@ constexpr std::string_view kBom = "\xEF\xBB\xBF";
 constexpr std::string_view kExport = "export";
 // Deepest `${A:-${B:-...}}` nesting accepted; bounds recursion on hostile input.
 constexpr int kMaxNesting = 32;
-// Longest excerpt of the input quoted in a message.
-constexpr size_t kMaxExcerpt = 40;
 
 constexpr std::string_view kNoCommandsHint =
     "platformctl never runs commands from env files; put the literal value";
@@ -47,24 +48,6 @@ bool IsBlank(char c) { return c == ' ' || c == '\t'; }
 bool IsDigit(char c) { return c >= '0' && c <= '9'; }
 bool IsNameStart(char c) { return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '_'; }
 bool IsNameChar(char c) { return IsNameStart(c) || IsDigit(c); }
-
-// Input excerpt for a one-line message: control bytes as \xNN, long text cut.
-std::string Excerpt(std::string_view s) {
-  constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  for (size_t i = 0; i < s.size() && i < kMaxExcerpt; ++i) {
-    auto c = static_cast<unsigned char>(s[i]);
-    if (c < 0x20 || c == 0x7F) {
-      out += "\\x";
-      out += kHex[c >> 4];
-      out += kHex[c & 0xF];
-    } else {
-      out += static_cast<char>(c);
-    }
-  }
-  if (s.size() > kMaxExcerpt) out += "...";
-  return out;
-}
 
 void AppendLiteral(ValueTemplate& t, std::string_view text) {
   if (text.empty()) return;
@@ -472,11 +455,28 @@ LineKind ParseLine(std::string_view line, Assignment& out, ParseError& err) {
     return LineKind::kError;
   }
   size_t value_start = key_end + 1;
+  std::string_view value_text = line.substr(value_start);
+  while (!value_text.empty() && IsBlank(value_text.back())) value_text.remove_suffix(1);
+  if (value_text == "<redacted>") {
+    // Pasted `config show` output: read it as the marker so that the loader
+    // reports it as such ('<' would otherwise be a redirection error).
+    out.key = std::string(key);
+    out.value = ValueTemplate::Literal(std::string(value_text));
+    out.loc.col = ToInt(p + 1);
+    return LineKind::kAssignment;
+  }
   ValueParser parser(line.substr(value_start));
   ValueTemplate value;
   if (!parser.ParseValue(value)) {
     err = parser.error();
     err.pos += value_start;
+    if (LooksSecret(key)) {
+      // The parser's message may quote the value; a secret's never is.
+      err.message = "the value of " + std::string(key) +
+                    " is not valid env-file syntax here (the value is not shown: it is secret)";
+      err.hint = "put the whole value in single quotes, " + std::string(key) +
+                 "='...': everything inside is literal ('$' too)";
+    }
     return LineKind::kError;
   }
   out.key = std::string(key);
@@ -542,11 +542,12 @@ bool IsValidEnvKey(std::string_view key) {
   return true;
 }
 
-EnvFile ParseEnvFile(std::string_view text, const std::string& path, Diagnostics& diags) {
-  EnvFile file;
-  file.path = path;
+void ParseEnvFile(std::string_view text, const std::string& path, Diagnostics& diags,
+                  const std::function<void(Assignment&&)>& sink) {
   if (text.substr(0, kBom.size()) == kBom) text.remove_prefix(kBom.size());
-  std::unordered_map<std::string, int> last_line;  // key -> line of its last assignment
+  // Hash of a key -> line of its last assignment: 16 bytes a key, whatever
+  // the key's length (hostile files with millions of keys stay small).
+  std::unordered_map<size_t, int> last_line;
   int line_no = 0;
   size_t start = 0;
   while (true) {
@@ -568,21 +569,34 @@ EnvFile ParseEnvFile(std::string_view text, const std::string& path, Diagnostics
       case LineKind::kAssignment: {
         assignment.loc.file = path;
         assignment.loc.line = line_no;
-        auto [it, inserted] = last_line.try_emplace(assignment.key, line_no);
+        auto [it, inserted] =
+            last_line.try_emplace(std::hash<std::string>{}(assignment.key), line_no);
         if (!inserted) {
-          diags.Warning("'" + assignment.key + "' is assigned twice in this file (line " +
-                            std::to_string(it->second) + " and line " + std::to_string(line_no) +
-                            "); the later value wins",
-                        assignment.loc, "remove one of the two assignments");
+          if (diags.Accepts(Severity::kWarning)) {
+            diags.Warning("'" + Excerpt(assignment.key) +
+                              "' is assigned twice in this file (line " +
+                              std::to_string(it->second) + " and line " + std::to_string(line_no) +
+                              "); the later value wins",
+                          assignment.loc, "remove one of the two assignments");
+          } else {
+            diags.Warning({});
+          }
           it->second = line_no;
         }
-        file.assignments.push_back(std::move(assignment));
+        sink(std::move(assignment));
         break;
       }
     }
     if (newline == std::string_view::npos) break;
     start = newline + 1;
   }
+}
+
+EnvFile ParseEnvFile(std::string_view text, const std::string& path, Diagnostics& diags) {
+  EnvFile file;
+  file.path = path;
+  ParseEnvFile(text, path, diags,
+               [&file](Assignment&& a) { file.assignments.push_back(std::move(a)); });
   return file;
 }
 

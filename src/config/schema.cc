@@ -6,6 +6,9 @@
 #include <cctype>
 #include <charconv>
 
+#include "platformctl/diagnostics.h"
+#include "platformctl/suggest.h"
+
 namespace platformctl {
 namespace {
 
@@ -74,12 +77,9 @@ constexpr KeySpec kKeys[] = {
   {"CM_DELETE_CRDS", kBool, "true", false, "", kRuntime, "Delete cert-manager CRDs on delete", false},
   // Verify
   {"HELMFILE_SERVER_DRY_RUN", kBool, "true", false, "", kVerify, "Drift check uses a server-side dry run", false},
-  {"HELMFILE_SERVER_DRY_RUN_DEBUG_LINES", kInt, "60", false, "", kVerify, "Lines of server dry-run stderr shown when the drift check fails (secrets redacted)", false},
-  {"HELMFILE_SERVER_DRY_RUN_PRINT_WARNINGS", kBool, "false", false, "", kVerify, "Print server dry-run warnings in the drift check", false},
   {"HELMFILE_DIFF_CONTEXT", kInt, "3", false, "", kVerify, "Lines of context in drift output", false},
   {"HELMFILE_DIFF_SUPPRESS_SECRETS", kBool, "true", false, "", kVerify, "Pass --suppress-secrets to helmfile diff", false},
   {"HELMFILE_DIFF_SUPPRESS_OBJECTS", kList, "", false, "", kVerify, "Kinds to suppress in drift output"},
-  {"HELMFILE_DIFF_SUPPRESS_OUTPUT_LINE_REGEX", kList, "", false, "", kVerify, "Regexes of drift output lines to suppress"},
   {"VERIFY_RELEASE_SCOPE", kEnum, "platform", false, "platform|cluster", kVerify, "Which namespaces the release check looks at", false},
   {"VERIFY_RELEASE_STRICT_EXTRAS", kBool, "false", false, "", kVerify, "Fail on unexpected Helm releases", false},
   {"VERIFY_RELEASE_ALLOWLIST", kList, "", false, "", kVerify, "ns/name globs of releases allowed besides the expected ones"},
@@ -183,35 +183,24 @@ std::vector<std::string_view> SplitChoices(std::string_view choices) {
   return out;
 }
 
-namespace {
-size_t EditDistance(std::string_view a, std::string_view b) {
-  std::vector<size_t> prev(b.size() + 1), cur(b.size() + 1);
-  for (size_t j = 0; j <= b.size(); ++j) prev[j] = j;
-  for (size_t i = 1; i <= a.size(); ++i) {
-    cur[0] = i;
-    for (size_t j = 1; j <= b.size(); ++j) {
-      size_t sub = prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1);
-      cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, sub});
-    }
-    std::swap(prev, cur);
-  }
-  return prev[b.size()];
-}
-}  // namespace
-
 std::optional<std::string_view> SuggestKey(std::string_view unknown) {
-  std::optional<std::string_view> best;
-  size_t best_d = 0;
-  for (const auto& k : kKeys) {
-    size_t d = EditDistance(unknown, k.name);
-    if (!best || d < best_d) {
-      best = k.name;
-      best_d = d;
-    }
+  static const std::vector<std::string_view> names = [] {
+    std::vector<std::string_view> v;
+    for (const auto& k : kKeys) v.push_back(k.name);
+    return v;
+  }();
+  return SuggestClosest(unknown, names);
+}
+
+bool LooksSecret(std::string_view key) {
+  if (const KeySpec* k = FindKey(key)) return k->secret;
+  std::string upper;
+  for (char c : key)
+    upper.push_back(static_cast<char>(std::toupper(static_cast<unsigned char>(c))));
+  for (std::string_view marker : {"SECRET", "PASSWORD", "TOKEN", "KEY", "PASS", "CREDENTIAL"}) {
+    if (upper.find(marker) != std::string::npos) return true;
   }
-  // Allow roughly one typo per four characters (FEAT_OAUTH_PROXY -> FEAT_OAUTH2_PROXY).
-  if (best && best_d <= std::max<size_t>(2, unknown.size() / 4)) return best;
-  return std::nullopt;
+  return false;
 }
 
 std::optional<bool> ParseBool(std::string_view text) {
@@ -339,7 +328,7 @@ std::optional<std::string> CheckValue(const KeySpec& spec, std::string_view valu
     return std::string(spec.name) + " must not be empty";
   }
   const std::string name(spec.name);
-  const std::string got = "(got '" + std::string(value) + "')";
+  const std::string got = "(got '" + Excerpt(value) + "')";
   switch (spec.type) {
     case kString:
     case kPath:

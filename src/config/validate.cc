@@ -24,7 +24,8 @@ SourceLoc LocOf(const Config& config, std::string_view key) {
 
 std::string WhyEnabled(const Component& c, const Config& config) {
   std::string why;
-  if (!c.feature_flag.empty()) why = std::string(c.feature_flag) + "=" + config.Get(c.feature_flag);
+  if (!c.feature_flag.empty())
+    why = std::string(c.feature_flag) + "=" + Excerpt(config.Get(c.feature_flag));
   if (!c.provider_key.empty()) {
     why += (why.empty() ? "" : ", ") + std::string(c.provider_key) + "=" +
            std::string(c.provider_value);
@@ -44,8 +45,10 @@ void CheckTypes(const Config& config, Diagnostics& diags) {
       continue;
     }
     if (auto problem = CheckValue(spec, e->value)) {
-      // Never echo a secret's value back.
-      std::string msg = spec.secret ? std::string(spec.name) + " has an invalid value" : *problem;
+      // Never echo a secret's value back (nor a value holding one).
+      std::string msg =
+          e->Secret() ? std::string(spec.name) + " has an invalid value (not shown: it is secret)"
+                      : *problem;
       std::string hint = "fix the value";
       if (spec.type == KeyType::kEnum) hint = "use one of: " + std::string(spec.choices);
       if (spec.type == KeyType::kBool) hint = "write true or false";
@@ -146,7 +149,7 @@ void CheckCrossKey(const Config& config, Diagnostics& diags) {
           "OAUTH_EMAIL_DOMAINS contains '*': any account at the identity provider is authorized",
           LocOf(config, "OAUTH_EMAIL_DOMAINS"), "list your domains, e.g. example.com");
     } else if (!IsDnsName(domain)) {
-      diags.Error("OAUTH_EMAIL_DOMAINS entry '" + domain + "' is not a domain",
+      diags.Error("OAUTH_EMAIL_DOMAINS entry '" + Excerpt(domain) + "' is not a domain",
                   LocOf(config, "OAUTH_EMAIL_DOMAINS"),
                   "list domains such as example.com, separated by spaces or commas");
     }
@@ -161,8 +164,12 @@ void CheckCrossKey(const Config& config, Diagnostics& diags) {
         {"ONLY", "the --only flag"}}) {
     const ConfigEntry* e = config.Find(key);
     if (e != nullptr && !e->value.empty() && e->origin.kind != Origin::Kind::kDefault) {
-      diags.Warning(std::string(key) + " is deprecated", LocOf(config, key),
-                    "use " + std::string(instead));
+      std::string what = std::string(key) + " is deprecated";
+      if (key == "CLUSTER_ISSUER" && config.Find("PLATFORM_CLUSTER_ISSUER") != nullptr &&
+          config.Find("PLATFORM_CLUSTER_ISSUER")->origin.Str() == e->origin.Str()) {
+        what += "; it sets PLATFORM_CLUSTER_ISSUER here, as it is set in a higher layer";
+      }
+      diags.Warning(what, LocOf(config, key), "use " + std::string(instead));
     }
   }
   if (!config.GetBool("FEAT_VERIFY") && config.GetBool("FEAT_VERIFY_DEEP")) {

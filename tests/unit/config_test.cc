@@ -231,8 +231,8 @@ TEST(Loading, LegacyClusterIssuerStillDrivesThePlatformIssuerWithAWarning) {
   ValidateConfig(*l.config, ValidateMode::kLenient, l.diags);
   bool warned = false;
   for (const auto& d : l.diags.Items()) {
-    warned = warned ||
-             (d.message == "CLUSTER_ISSUER is deprecated" && d.loc.Str() == "profiles/p.env:1");
+    warned = warned || (d.message.starts_with("CLUSTER_ISSUER is deprecated") &&
+                        d.loc.Str() == "profiles/p.env:1");
   }
   EXPECT_TRUE(warned);
 }

@@ -1,8 +1,11 @@
 // docs/manual.md stays in step with the binary: the generated config key
 // table equals `platformctl config keys`, and every command the CLI lists has
-// a `### platformctl <command>` section.
+// a `### platformctl <command>` section. The README's `make demo` excerpt is
+// what the binary prints.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <optional>
 #include <regex>
 #include <sstream>
 #include <string>
@@ -154,6 +157,119 @@ TEST(Docs, PastedConfigEnvLineNumbersPointAtTheirKeys) {
           << ", but that line is '" << config_lines[at - 1]
           << "'; rerun the command and paste its output again";
     }
+  }
+}
+
+/// The command `make demo` runs after `platformctl -C .`: `DEMO_CMD ?= ...` in the Makefile.
+std::vector<std::string> DemoArgs() {
+  for (const auto& line : Lines(testing::ReadAll(testing::SourceDir() + "/Makefile"))) {
+    if (!line.starts_with("DEMO_CMD ?=")) continue;
+    std::vector<std::string> args{"-C", "."};
+    std::istringstream words(line.substr(std::string_view("DEMO_CMD ?=").size()));
+    for (std::string w; words >> w;) args.push_back(w);
+    return args;
+  }
+  return {};
+}
+
+std::string StripTrailingSpace(std::string s) {
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) s.pop_back();
+  return s;
+}
+
+// The README's demo excerpt (the fenced block holding "Apply plan for profile") is the output
+// of `make demo` with a line "..." where lines were left out: each run of lines between "..."
+// lines appears, in order and contiguous, in stderr + stdout (what a terminal shows: the
+// warnings come before the plan). Without a leading/trailing "..." the excerpt starts/ends
+// where the output does. Run in a copy of config.env and profiles/ with an empty environment,
+// as a new user would see it (no profiles/secrets.env).
+TEST(Docs, ReadmeDemoExcerptIsTheBinarysOutput) {
+  const auto readme = Lines(testing::ReadAll(testing::SourceDir() + "/README.md"));
+  ASSERT_FALSE(readme.empty()) << "README.md is missing or empty";
+  std::vector<std::string> excerpt;
+  size_t excerpt_line = 0;  // 1-based README line of the excerpt's first line
+  for (size_t i = 0; i < readme.size() && excerpt.empty(); ++i) {
+    if (!readme[i].starts_with("```")) continue;
+    size_t end = i + 1;
+    while (end < readme.size() && !readme[end].starts_with("```")) ++end;
+    bool is_demo = false;
+    for (size_t j = i + 1; j < end; ++j) {
+      if (readme[j].starts_with("Apply plan for profile")) is_demo = true;
+    }
+    if (is_demo) {
+      for (size_t j = i + 1; j < end; ++j) excerpt.push_back(StripTrailingSpace(readme[j]));
+      excerpt_line = i + 2;
+    }
+    i = end;
+  }
+  ASSERT_FALSE(excerpt.empty()) << "README.md has no fenced block with 'Apply plan for profile'";
+
+  const auto args = DemoArgs();
+  ASSERT_FALSE(args.empty()) << "no 'DEMO_CMD ?=' line in the Makefile";
+  testing::TempRepo repo;
+  const auto r = testing::RunCli(args, repo.Root().string());
+  ASSERT_EQ(r.exit_code, 0) << "platformctl -C . $(DEMO_CMD) failed:\n" << r.err << r.out;
+  std::vector<std::string> output;
+  for (const auto& l : Lines(r.err + r.out)) output.push_back(StripTrailingSpace(l));
+
+  // Split the excerpt at "..." lines into runs of excerpt line indices.
+  std::vector<std::vector<size_t>> runs(1);
+  for (size_t i = 0; i < excerpt.size(); ++i) {
+    if (excerpt[i] == "...") {
+      runs.emplace_back();
+    } else {
+      runs.back().push_back(i);
+    }
+  }
+  const bool anchored_start = excerpt.front() != "...";
+  const bool anchored_end = excerpt.back() != "...";
+  std::string cmd = "platformctl";
+  for (const auto& a : args) cmd += " " + a;
+
+  size_t pos = 0;  // next output line a run may start at
+  for (size_t k = 0; k < runs.size(); ++k) {
+    const auto& run = runs[k];
+    if (run.empty()) continue;
+    const bool first = k == 0 && anchored_start;
+    const bool last = k + 1 == runs.size() && anchored_end;
+    auto matches_at = [&](size_t at) {
+      if (at + run.size() > output.size()) return false;
+      for (size_t j = 0; j < run.size(); ++j) {
+        if (output[at + j] != excerpt[run[j]]) return false;
+      }
+      return !last || at + run.size() == output.size();
+    };
+    std::optional<size_t> found;
+    if (first || last) {
+      const size_t at = first ? 0 : output.size() >= run.size() ? output.size() - run.size() : 0;
+      if (at >= pos && matches_at(at)) found = at;
+    } else {
+      for (size_t at = pos; at + run.size() <= output.size() && !found; ++at) {
+        if (matches_at(at)) found = at;
+      }
+    }
+    if (!found) {
+      // Name the first excerpt line of this run that the output lacks after `pos`.
+      size_t bad = run.front();
+      for (size_t idx : run) {
+        if (std::find(output.begin() + static_cast<std::ptrdiff_t>(std::min(pos, output.size())),
+                      output.end(), excerpt[idx]) == output.end()) {
+          bad = idx;
+          break;
+        }
+      }
+      ADD_FAILURE() << "README.md:" << excerpt_line + bad
+                    << ": the demo excerpt is not the output of `" << cmd << "`"
+                    << (first  ? " (its first lines must be the output's first lines)"
+                        : last ? " (its last lines must be the output's last lines; end the "
+                                 "excerpt with a '...' line to cut it)"
+                               : "")
+                    << "\n  README.md: " << excerpt[bad] << "\nRun `make demo` (or `" << cmd
+                    << "` from the repo root, without profiles/secrets.env) and paste its output "
+                       "into README.md again.";
+      return;
+    }
+    pos = *found + run.size();
   }
 }
 
