@@ -7,6 +7,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <variant>
 #include <vector>
 
 #include "platformctl/diagnostics.h"
@@ -22,17 +23,117 @@ std::span<const std::string_view> DeletePhases();
 
 enum class PlanMode { kApply, kDelete };
 
-/// One operation of a step: a process to spawn, or an in-process action.
-struct PlanOp {
-  enum class Kind { kCommand, kAction };
-  Kind kind = Kind::kCommand;
-  std::vector<std::string> argv;  ///< kCommand: exact argv (no shell)
-  std::vector<std::string> env;  ///< kCommand: NAMES of variables the child receives (values never)
-  std::string action;            ///< kAction: id, e.g. "wait-crd", "adopt", "check"
-  std::string description;  ///< kAction: targets and bounds, e.g. "wait ≤ 300s: CRD x Established"
-  int timeout_s = 0;        ///< bound (kCommand deadline or kAction bound); 0 = none
-  bool may_fail = false;    ///< failure is reported but does not fail the step
+/// An environment variable a command receives: a literal value (shown in the
+/// plan) or a secret, whose value is read from the config key of the same name
+/// at run time and never printed.
+struct EnvBinding {
+  std::string name;
+  std::string literal;  ///< the value when !secret
+  bool secret = false;
 };
+
+/// A process to spawn (no shell): the executor passes exactly `env` on top of
+/// the scrubbed inherited environment (no secret the op does not declare).
+struct CommandOp {
+  std::vector<std::string> argv;
+  std::vector<EnvBinding> env;
+  int timeout_s = 0;                  ///< deadline; 0 = none
+  std::vector<int> ok_exit_codes{0};  ///< exit codes that count as success
+  bool tolerate_failure = false;      ///< a failure is reported, the step goes on
+  bool needs_root = false;
+  int attempts = 1;  ///< tries (e.g. `helm repo add` per HELM_REPO_RETRIES), 2 s apart
+};
+
+// In-process actions: one struct each, with the targets and bounds the
+// executor needs. Text, JSON and execution are visitors over them
+// (plan_output.cc, exec/executor.cc), so each must be printable and runnable.
+
+/// Label/annotate existing objects so that Helm adopts them into a release.
+struct AdoptOp {
+  std::string kind;  ///< kubectl resource, e.g. "namespace", "clusterissuer"
+  std::vector<std::string> names;
+  std::string ns;  ///< "" for cluster-scoped
+  std::string release;
+  std::string release_ns;
+};
+/// `kubectl wait --for=condition=C` on several objects at once.
+struct WaitConditionOp {
+  std::vector<std::string> objects;  ///< e.g. "crd/certificates.cert-manager.io"
+  std::string ns;
+  std::string condition;
+  int timeout_s = 0;
+};
+/// Every webhook of a webhook configuration has a caBundle; on timeout,
+/// restart the deployments once and wait again.
+struct WaitWebhookCaOp {
+  std::string webhook_config;
+  std::string ns;
+  std::vector<std::string> restart;  ///< deployments restarted once on timeout
+  int timeout_s = 0;
+};
+/// Objects are gone (`kubectl wait --for=delete`); optionally force-delete
+/// (grace 0) what remains after `timeout_s`, then wait `force_timeout_s`.
+struct WaitGoneOp {
+  std::vector<std::string> objects;  ///< "namespace/x", or a kind with a selector
+  std::string ns;
+  std::string selector;
+  int timeout_s = 0;
+  int force_timeout_s = 0;  ///< 0 = no force delete
+};
+/// Clear finalizers of the namespaced objects of these kinds (when the CRD
+/// exists), then delete them with --wait=false.
+struct ClearFinalizersOp {
+  std::vector<std::string> kinds;
+  int timeout_s = 0;
+};
+/// Delete every CRD whose name ends with `suffix` (--wait=false), then wait.
+struct DeleteCrdsOp {
+  std::string suffix;
+  int timeout_s = 0;
+};
+/// Delete objects only when they carry the managed label.
+struct DeleteIfManagedOp {
+  std::vector<std::string> objects;  ///< "ns/kind/name"
+  std::string label;
+};
+/// Strict validation of the layered config (missing secrets are errors).
+struct ValidateOp {};
+/// Write the non-secret state values helmfile reads (mode 0600).
+struct WriteStateValuesOp {
+  std::string path;  ///< absolute
+};
+/// Take the run lock (artifacts/.lock, O_EXCL).
+struct LockOp {
+  std::string path;
+};
+/// The cluster is the one the config names: context (KUBE_CONTEXT or
+/// --context) and, when set, the kube-system namespace UID (CLUSTER_UID).
+struct IdentityGuardOp {
+  std::string expected_context;  ///< "" = any (the current one is recorded)
+  std::string expected_uid;      ///< "" = not checked
+};
+/// A check judged in-process on the output of the step's commands.
+struct CheckOp {
+  std::string check;  ///< id, e.g. "no-flannel", "teardown-gate"
+  std::string description;
+};
+/// Host actions (issue: host layer); shown in the plan, not yet executed.
+struct HostActionOp {
+  std::string action;  ///< e.g. "download", "write-units", "merge-kubeconfig"
+  std::string description;
+  int timeout_s = 0;
+};
+
+using PlanOp = std::variant<CommandOp, AdoptOp, WaitConditionOp, WaitWebhookCaOp, WaitGoneOp,
+                            ClearFinalizersOp, DeleteCrdsOp, DeleteIfManagedOp, ValidateOp,
+                            WriteStateValuesOp, LockOp, IdentityGuardOp, CheckOp, HostActionOp>;
+
+/// The id of an op in plan output ("command" for CommandOp, else e.g. "adopt").
+std::string_view OpName(const PlanOp& op);
+/// One line describing an action (targets and bounds), for text and JSON.
+std::string DescribeOp(const PlanOp& op);
+/// The bound of an op in seconds (deadline or wait), 0 = none.
+int OpTimeout(const PlanOp& op);
 
 struct PlanStep {
   std::string id;  ///< "<phase>/<name>"
@@ -51,6 +152,9 @@ struct Plan {
   PlanMode mode = PlanMode::kApply;
   std::string profile;  ///< resolved profile path or "" (JSON null)
   bool with_host = false;
+  /// Always runs first, whatever --only/--from select: validation, the run
+  /// lock, the identity guard, the state values, the release health query.
+  std::vector<PlanOp> preflight;
   std::vector<PlanStep> steps;
 };
 
@@ -59,8 +163,13 @@ struct PlanOptions {
   bool with_host = false;
   std::string kubeconfig;  ///< global --kubeconfig ("" = none)
   std::string context;     ///< global --context ("" = none)
-  /// Where platformctl writes the state values (repo-relative).
+  /// Where platformctl writes the state values (repo-relative in the plan
+  /// text; helmfile receives it absolute, see `repo_root`).
   std::string state_values_path = "artifacts/state-values.yaml";
+  /// Absolute repo root: helmfile resolves relative --file/--state-values-file
+  /// paths from the helmfile's own directory, so both are passed absolute.
+  /// "" = keep them relative (tests).
+  std::string repo_root;
 };
 
 /// Builds the full plan for the mode. Pure: reads only the config.

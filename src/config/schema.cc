@@ -70,6 +70,8 @@ constexpr KeySpec kKeys[] = {
   {"HELMFILE_FILE", kPath, "infra/helmfile.yaml.gotmpl", false, "", kRuntime, "helmfile state file, relative to the repo root (--file)", false},
   {"ONLY", kList, "", false, "", kRuntime, "Deprecated: default step selection when --only is not given; use --only"},
   {"HELM_REPO_RETRIES", kInt, "3", false, "", kRuntime, "Attempts per helm repo add", false},
+  {"KUBE_CONTEXT", kString, "", false, "", kRuntime, "Expected kube context: apply and delete exit 3 before any change when the context in use differs (empty: the current context, recorded in the journal)"},
+  {"CLUSTER_UID", kString, "", false, "", kRuntime, "Expected UID of the kube-system namespace (kubectl get ns kube-system -o jsonpath='{.metadata.uid}'); a different cluster exits 3 (empty: not checked)"},
   {"RUN_HOST_LAYER", kBool, "false", false, "", kRuntime, "Include the host phase in apply/delete (same as --with-host)", false},
   {"CILIUM_SKIP_FLANNEL_CHECK", kBool, "false", false, "", kRuntime, "Skip the guard that refuses Cilium on flannel nodes", false},
   {"CILIUM_DELETE_CRDS", kBool, "true", false, "", kRuntime, "Delete *.cilium.io CRDs on delete", false},

@@ -19,6 +19,9 @@ constexpr std::string_view kCertManagerCrds[] = {
 constexpr std::string_view kClusterIssuers[] = {"selfsigned", "letsencrypt-staging",
                                                 "letsencrypt-prod", "letsencrypt"};
 
+// Path arguments relative to the repo root: the executor makes them absolute.
+std::string RepoPath(std::string_view rel) { return "{repo}/" + std::string(rel); }
+
 // Builds argv for kubectl/helm/helmfile with the global cluster flags.
 class Argv {
  public:
@@ -32,12 +35,15 @@ class Argv {
   }
   [[nodiscard]] std::vector<std::string> Helmfile(const std::string& selector,
                                                   std::vector<std::string> args) const {
+    // helmfile resolves --state-values-file (and values files) from the
+    // helmfile's own directory: both paths go absolute ({repo}/ at run time).
+    const std::string file = config_.Get("HELMFILE_FILE");
     std::vector<std::string> state{"--file",
-                                   config_.Get("HELMFILE_FILE"),
+                                   file.starts_with("/") ? file : RepoPath(file),
                                    "--environment",
                                    config_.Get("HELMFILE_ENV"),
                                    "--state-values-file",
-                                   options_.state_values_path};
+                                   RepoPath(options_.state_values_path)};
     if (!selector.empty()) args.insert(args.begin(), {"--selector", selector});
     return Tool("helmfile", "--kube-context", std::move(state), std::move(args));
   }
@@ -69,22 +75,28 @@ class Argv {
   const PlanOptions& options_;
 };
 
-PlanOp Cmd(std::vector<std::string> argv, std::vector<std::string> env = {}, int timeout_s = 0) {
-  PlanOp op;
-  op.kind = PlanOp::Kind::kCommand;
+// A command; `secrets` are the config keys it receives as environment.
+CommandOp Cmd(std::vector<std::string> argv, const std::vector<std::string>& secrets = {},
+              int timeout_s = 0) {
+  CommandOp op;
   op.argv = std::move(argv);
-  op.env = std::move(env);
+  for (const auto& name : secrets) op.env.push_back(EnvBinding{name, {}, true});
   op.timeout_s = timeout_s;
   return op;
 }
 
-PlanOp Action(std::string id, std::string description, int timeout_s = 0) {
-  PlanOp op;
-  op.kind = PlanOp::Kind::kAction;
-  op.action = std::move(id);
-  op.description = std::move(description);
-  op.timeout_s = timeout_s;
-  return op;
+EnvBinding Literal(std::string name, std::string value) {
+  return EnvBinding{std::move(name), std::move(value), false};
+}
+
+// A check judged in-process on the output of the step's commands.
+CheckOp Check(std::string id, std::string description) {
+  return CheckOp{std::move(id), std::move(description)};
+}
+
+// A host-layer action: shown in the plan; run by the host layer.
+HostActionOp HostAction(std::string id, std::string description, int timeout_s = 0) {
+  return HostActionOp{std::move(id), std::move(description), timeout_s};
 }
 
 std::string Join(const std::vector<std::string>& items, std::string_view sep) {
@@ -122,6 +134,7 @@ class Builder {
     plan.mode = options_.mode;
     plan.profile = config_.ProfilePath();
     plan.with_host = options_.with_host;
+    plan.preflight = Preflight();
     if (options_.mode == PlanMode::kApply) {
       if (options_.with_host) HostApply();
       Prereqs();
@@ -171,30 +184,59 @@ class Builder {
     }
   }
 
-  PlanOp HelmfileSync(PlanStep& s, const Component& c) {
+  // `helmfile apply` diffs first and upgrades only what changed, so a
+  // converged cluster is a no-op; --skip-deps because the repositories were
+  // added once in prereqs/helm-repos. (Releases the preflight finds failed
+  // or pending are synced instead by the executor.)
+  CommandOp HelmfileApply(PlanStep& s, const Component& c) {
     std::vector<std::string> env;
     AddSecrets(s, c, env);
-    PlanOp op =
-        Cmd(a_.Helmfile(std::string(c.selector), {"sync"}), env, static_cast<int>(timeout_) + 60);
-    return op;
+    return Cmd(a_.Helmfile(std::string(c.selector), {"apply", "--skip-deps", "--suppress-secrets",
+                                                     "--skip-diff-on-install"}),
+               env, static_cast<int>(timeout_) + 60);
   }
 
-  PlanOp Adopt(const std::string& kind, const std::vector<std::string>& names,
-               const std::string& release, const std::string& release_ns,
-               const std::string& ns = "") {
-    return Action("adopt",
-                  "adopt existing " + kind + " " + Join(names, ", ") +
-                      (ns.empty() ? "" : " in " + ns) + " into Helm release " + release_ns + "/" +
-                      release +
-                      " (label app.kubernetes.io/managed-by=Helm, annotate "
-                      "meta.helm.sh/release-name/-namespace; "
-                      "only objects that exist)",
-                  30);
+  static AdoptOp Adopt(const std::string& kind, const std::vector<std::string>& names,
+                       const std::string& release, const std::string& release_ns,
+                       const std::string& ns = "") {
+    return AdoptOp{kind, names, ns, release, release_ns};
   }
 
-  PlanOp Rollout(const std::string& ns, const std::string& what) {
+  CommandOp Rollout(const std::string& ns, const std::string& what) {
     return Cmd(a_.Kubectl({"--namespace", ns, "rollout", "status", what, Timeout()}), {},
                static_cast<int>(timeout_) + 10);
+  }
+
+  // Runs before any step, whatever --only/--from select (apply and delete).
+  std::vector<PlanOp> Preflight() const {
+    std::vector<PlanOp> ops;
+    ops.emplace_back(ValidateOp{});
+    ops.emplace_back(LockOp{RepoPath("artifacts/.lock")});
+    const std::string expected =
+        !options_.context.empty() ? options_.context : config_.Get("KUBE_CONTEXT");
+    ops.emplace_back(IdentityGuardOp{expected, config_.Get("CLUSTER_UID")});
+    if (options_.mode == PlanMode::kApply)
+      ops.emplace_back(WriteStateValuesOp{RepoPath(options_.state_values_path)});
+    // Pending and failed releases: apply syncs failed ones (helmfile apply
+    // would skip them, helmfile#1411) and refuses pending ones with the remedy.
+    ops.emplace_back(Cmd(a_.Helm({"list", "--all-namespaces", "--all", "--output=json"}), {}, 60));
+    return ops;
+  }
+
+  // Components the config disables lose their releases on apply (as the Bash
+  // version's phase sync did), so that e.g. nginx -> traefik frees the
+  // NodePorts. Cilium is never removed by apply: the CNI goes only in delete.
+  void RemoveDisabled(std::string_view phase) {
+    for (const auto& c : Components()) {
+      if (c.phase != phase || c.releases.empty() || IsEnabled(c, config_) || c.id == "cilium")
+        continue;
+      auto& s = Step(std::string(phase), "remove-" + std::string(c.id),
+                     "Remove " + std::string(c.title) + " (disabled)",
+                     WhyComponent(c, config_) + ": uninstall if installed (no-op otherwise)");
+      s.component = std::string(c.id);
+      for (const auto& r : c.releases)
+        s.ops.push_back(Uninstall(ResolveReleaseNamespace(r, config_), std::string(r.name)));
+    }
   }
 
   // ---- apply --------------------------------------------------------------
@@ -210,9 +252,9 @@ class Builder {
                      {"00"});
       if (pm == "auto") {
         s.ops.push_back(
-            Action("detect-package-manager",
-                   "detect the package manager from /etc/os-release (apt shown; dnf, pacman and "
-                   "zypper use their own install command)"));
+            HostAction("detect-package-manager",
+                       "detect the package manager from /etc/os-release (apt shown; dnf, pacman "
+                       "and zypper use their own install command)"));
       }
       std::vector<std::string> argv;
       if (pm == "dnf") {
@@ -222,15 +264,19 @@ class Builder {
       } else if (pm == "zypper") {
         argv = {"zypper", "--non-interactive", "install"};
       } else {
-        s.ops.push_back(Cmd(Argv::Plain({"apt-get", "update"}), {"DEBIAN_FRONTEND"}, 600));
+        CommandOp update = Cmd(Argv::Plain({"apt-get", "update"}), {}, 600);
+        update.env.push_back(Literal("DEBIAN_FRONTEND", "noninteractive"));
+        update.needs_root = true;
+        s.ops.push_back(update);
         argv = {"apt-get", "install", "-y", "--no-install-recommends"};
       }
       argv.insert(argv.end(), packages.begin(), packages.end());
-      s.ops.push_back(Cmd(Argv::Plain(argv),
-                          pm == "apt" || pm == "auto" ? std::vector<std::string>{"DEBIAN_FRONTEND"}
-                                                      : std::vector<std::string>{},
-                          900));
-      s.ops.push_back(Action(
+      CommandOp packages_op = Cmd(Argv::Plain(argv), {}, 900);
+      if (pm == "apt" || pm == "auto")
+        packages_op.env.push_back(Literal("DEBIAN_FRONTEND", "noninteractive"));
+      packages_op.needs_root = true;
+      s.ops.push_back(packages_op);
+      s.ops.push_back(HostAction(
           "check-commands",
           "require commands on PATH: " + Join(config_.GetList("HOST_REQUIRED_COMMANDS"), ", ")));
     }
@@ -240,13 +286,17 @@ class Builder {
                  " subdomain(s) pointed at this host every " + config_.Get("DNS_UPDATE_INTERVAL"),
              {"10"});
     dns.ops.push_back(
-        Action("write-units",
-               "write /etc/systemd/system/platformctl-dns-update.service (Type=oneshot, runs "
-               "'platformctl dns update') and .timer (OnUnitActiveSec=" +
-                   config_.Get("DNS_UPDATE_INTERVAL") + ")"));
-    dns.ops.push_back(Cmd(Argv::Plain({"systemctl", "daemon-reload"}), {}, 60));
-    dns.ops.push_back(
-        Cmd(Argv::Plain({"systemctl", "enable", "--now", "platformctl-dns-update.timer"}), {}, 60));
+        HostAction("write-units",
+                   "write /etc/systemd/system/platformctl-dns-update.service (Type=oneshot, runs "
+                   "'platformctl dns update') and .timer (OnUnitActiveSec=" +
+                       config_.Get("DNS_UPDATE_INTERVAL") + ")"));
+    CommandOp reload = Cmd(Argv::Plain({"systemctl", "daemon-reload"}), {}, 60);
+    reload.needs_root = true;
+    dns.ops.push_back(reload);
+    CommandOp enable =
+        Cmd(Argv::Plain({"systemctl", "enable", "--now", "platformctl-dns-update.timer"}), {}, 60);
+    enable.needs_root = true;
+    dns.ops.push_back(enable);
     const bool traefik = config_.Get("K3S_INGRESS_MODE") == "traefik";
     auto& k3s = Step(
         "host", "k3s", "Install k3s without flannel (for Cilium)",
@@ -255,24 +305,29 @@ class Builder {
                                                 : ", K3S_VERSION=" + config_.Get("K3S_VERSION")) +
             ")",
         {"k3s"});
+    k3s.ops.push_back(HostAction(
+        "skip-if-current",
+        "skip when k3s is active with the same version and flags (else reinstall to apply "
+        "K3S_VERSION / K3S_INGRESS_MODE changes)"));
     k3s.ops.push_back(
-        Action("skip-if-current",
-               "skip when k3s is active with the same version and flags (else reinstall to apply "
-               "K3S_VERSION / K3S_INGRESS_MODE changes)"));
-    k3s.ops.push_back(Action("download",
-                             "download https://get.k3s.io to artifacts/host/k3s-install.sh (HTTPS, "
-                             "≤ 60s, mode 0755; run directly, never through sh -c)",
-                             60));
-    k3s.ops.push_back(Cmd(Argv::Plain({"artifacts/host/k3s-install.sh"}),
-                          {"INSTALL_K3S_EXEC", "INSTALL_K3S_VERSION"}, 900));
-    k3s.ops.push_back(Action(
-        "note", std::string("INSTALL_K3S_EXEC=\"--flannel-backend=none --disable-network-policy") +
-                    (traefik ? "" : " --disable=traefik") + "\""));
-    k3s.ops.push_back(Action("kubeconfig", "merge /etc/rancher/k3s/k3s.yaml into " +
-                                               (config_.Get("K3S_KUBECONFIG_DEST").empty()
-                                                    ? std::string("~/.kube/config")
-                                                    : config_.Get("K3S_KUBECONFIG_DEST")) +
-                                               " (backup first; never overwrite other contexts)"));
+        HostAction("download",
+                   "download https://get.k3s.io to artifacts/host/k3s-install.sh (HTTPS, "
+                   "≤ 60s, mode 0755; run directly, never through sh -c)",
+                   60));
+    CommandOp installer = Cmd(Argv::Plain({RepoPath("artifacts/host/k3s-install.sh")}), {}, 900);
+    installer.env.push_back(
+        Literal("INSTALL_K3S_EXEC", std::string("--flannel-backend=none --disable-network-policy") +
+                                        (traefik ? "" : " --disable=traefik")));
+    if (!config_.Get("K3S_VERSION").empty())
+      installer.env.push_back(Literal("INSTALL_K3S_VERSION", config_.Get("K3S_VERSION")));
+    installer.needs_root = true;
+    k3s.ops.push_back(installer);
+    k3s.ops.push_back(HostAction(
+        "merge-kubeconfig",
+        "merge /etc/rancher/k3s/k3s.yaml into " +
+            (config_.Get("K3S_KUBECONFIG_DEST").empty() ? std::string("~/.kube/config")
+                                                        : config_.Get("K3S_KUBECONFIG_DEST")) +
+            " (backup first; never overwrite other contexts)"));
   }
 
   void Prereqs() {
@@ -282,7 +337,8 @@ class Builder {
     tools.ops.push_back(Cmd(a_.HelmfileGlobal({"--version"}), {}, 30));
     if (config_.GetBool("FEAT_VERIFY")) {
       tools.ops.push_back(Cmd(a_.Helm({"plugin", "list"}), {}, 30));
-      tools.ops.push_back(Action("check", "helm-diff plugin installed (needed by verify/drift)"));
+      tools.ops.push_back(Check(
+          "helm-diff", "helm-diff plugin installed (needed by helmfile apply and verify/drift)"));
     }
 
     auto& access =
@@ -296,21 +352,14 @@ class Builder {
           Cmd(a_.Kubectl({"config", "get-contexts", options_.context, "--output=name"}), {}, 30));
     }
     access.ops.push_back(Cmd(a_.Kubectl({"version", "--output=json"}), {}, 30));
-    access.ops.push_back(Action(
-        "check", std::string(options_.context.empty()
-                                 ? "the current context exists and its API server answers"
-                                 : "context " + options_.context +
-                                       " exists in the kubeconfig and its API server answers") +
-                     "; the context and server are recorded in the run journal, and --resume "
-                     "against a different one is refused (exit 3)"));
-
-    auto& contract = Step("prereqs", "config", "Check the config contract",
-                          "always: apply refuses on config errors", {"94"});
-    contract.ops.push_back(
-        Action("validate", "strict validation of the layered config (missing secrets are errors)"));
-    contract.ops.push_back(Action("write-state-values", "write the non-secret config to " +
-                                                            options_.state_values_path +
-                                                            " for helmfile (--state-values-file)"));
+    access.ops.push_back(
+        Check("cluster-access",
+              std::string(options_.context.empty()
+                              ? "the current context exists and its API server answers"
+                              : "context " + options_.context +
+                                    " exists in the kubeconfig and its API server answers") +
+                  "; the context and server are recorded in the run journal, and --resume "
+                  "against a different one is refused (exit 3)"));
 
     auto& repos = Step("prereqs", "helm-repos", "Add the Helm repositories of enabled components",
                        "always", {"25"});
@@ -324,13 +373,12 @@ class Builder {
       }
       if (!used) continue;
       names.emplace_back(repo.name);
-      PlanOp op = Cmd(
+      CommandOp op = Cmd(
           a_.Helm({"repo", "add", std::string(repo.name), std::string(repo.url), "--force-update"}),
           {}, 60);
+      op.attempts = std::max(1, static_cast<int>(config_.GetInt("HELM_REPO_RETRIES")));
       repos.ops.push_back(op);
     }
-    repos.ops.push_back(Action("retry", "each repo add is tried up to HELM_REPO_RETRIES=" +
-                                            config_.Get("HELM_REPO_RETRIES") + " times, 2s apart"));
     std::vector<std::string> update{"repo", "update"};
     update.insert(update.end(), names.begin(), names.end());
     repos.ops.push_back(Cmd(a_.Helm(update), {}, 120));
@@ -340,7 +388,7 @@ class Builder {
     nss.component = std::string(ns->id);
     nss.ops.push_back(
         Adopt("namespaces", Strings(ManagedNamespaces()), "platform-namespaces", "kube-system"));
-    nss.ops.push_back(HelmfileSync(nss, *ns));
+    nss.ops.push_back(HelmfileApply(nss, *ns));
   }
 
   void Cilium() {
@@ -350,18 +398,16 @@ class Builder {
       auto& guard = Step("cilium", "flannel-guard", "Refuse Cilium on nodes running flannel",
                          "FEAT_CILIUM=true and CILIUM_SKIP_FLANNEL_CHECK=false", {"26"});
       guard.ops.push_back(Cmd(a_.Kubectl({"get", "nodes", "--output=json"}), {}, 30));
-      guard.ops.push_back(Action(
-          "check",
+      guard.ops.push_back(Check(
+          "no-flannel",
           "no node has annotation flannel.alpha.coreos.com/backend-type (else fail: reinstall "
           "k3s with --flannel-backend=none --disable-network-policy)"));
     }
     auto& s = Step("cilium", "install", "Cilium CNI and Hubble", WhyComponent(*c, config_), {"26"});
     s.component = std::string(c->id);
-    s.ops.push_back(Action("wait-deleted",
-                           "if namespace cilium-secrets is terminating, wait ≤ 120s for it to go",
-                           120));
+    s.ops.push_back(WaitGoneOp{{"namespace/cilium-secrets"}, "", "", 120, 0});
     s.ops.push_back(Adopt("namespace", {"cilium-secrets"}, "cilium", "kube-system"));
-    s.ops.push_back(HelmfileSync(s, *c));
+    s.ops.push_back(HelmfileApply(s, *c));
     for (const char* w :
          {"ds/cilium", "deploy/cilium-operator", "deploy/hubble-relay", "deploy/hubble-ui"}) {
       s.ops.push_back(Rollout("kube-system", w));
@@ -372,20 +418,14 @@ class Builder {
     const Component* c = FindComponent("cert-manager");
     auto& s = Step("cert-manager", "install", "cert-manager", WhyComponent(*c, config_), {"31"});
     s.component = std::string(c->id);
-    s.ops.push_back(HelmfileSync(s, *c));
-    for (auto crd : kCertManagerCrds) {
-      s.ops.push_back(Action("wait-crd",
-                             "wait ≤ " + T() + "s: CRD " + std::string(crd) + " Established",
-                             static_cast<int>(timeout_)));
-    }
-    s.ops.push_back(
-        Action("wait-webhook-ca",
-               "wait ≤ " + T() +
-                   "s: every webhook of validatingwebhookconfiguration cert-manager-webhook has a "
-                   "caBundle; on timeout restart deploy/cert-manager-webhook and "
-                   "deploy/cert-manager-cainjector once and wait ≤ " +
-                   T() + "s again",
-               static_cast<int>(2 * timeout_)));
+    s.ops.push_back(HelmfileApply(s, *c));
+    std::vector<std::string> crds;
+    for (auto crd : kCertManagerCrds) crds.push_back("crd/" + std::string(crd));
+    s.ops.push_back(WaitConditionOp{crds, "", "Established", static_cast<int>(timeout_)});
+    s.ops.push_back(WaitWebhookCaOp{"cert-manager-webhook",
+                                    "cert-manager",
+                                    {"cert-manager-webhook", "cert-manager-cainjector"},
+                                    static_cast<int>(timeout_)});
   }
 
   void Issuers() {
@@ -402,16 +442,17 @@ class Builder {
     }
     s.ops.push_back(
         Adopt("clusterissuers", Strings(kClusterIssuers), "platform-issuers", "kube-system"));
-    s.ops.push_back(HelmfileSync(s, *c));
+    s.ops.push_back(HelmfileApply(s, *c));
   }
 
   void Ingress() {
+    RemoveDisabled("ingress");
     const Component* nginx = FindComponent("ingress-nginx");
     if (IsEnabled(*nginx, config_)) {
       auto& s = Step("ingress", "ingress-nginx", "ingress-nginx (NodePorts 31514/30313)",
                      WhyComponent(*nginx, config_), {"31"});
       s.component = std::string(nginx->id);
-      s.ops.push_back(HelmfileSync(s, *nginx));
+      s.ops.push_back(HelmfileApply(s, *nginx));
     }
     const Component* traefik = FindComponent("traefik");
     if (IsEnabled(*traefik, config_)) {
@@ -425,12 +466,13 @@ class Builder {
   }
 
   void Platform() {
+    RemoveDisabled("platform");
     for (const auto& c : Components()) {
       if (c.phase != "platform" || c.selector.empty() || !IsEnabled(c, config_)) continue;
       auto& s = Step("platform", std::string(c.id), std::string(c.title), WhyComponent(c, config_),
                      {"36"});
       s.component = std::string(c.id);
-      s.ops.push_back(HelmfileSync(s, c));
+      s.ops.push_back(HelmfileApply(s, c));
     }
   }
 
@@ -442,7 +484,7 @@ class Builder {
     s.component = std::string(c->id);
     s.ops.push_back(
         Adopt("deployment/service/ingress/certificate", {"hello-web"}, "hello-web", ns, ns));
-    s.ops.push_back(HelmfileSync(s, *c));
+    s.ops.push_back(HelmfileApply(s, *c));
   }
 
   std::vector<std::string> AllEnabledSecrets() {
@@ -468,8 +510,9 @@ class Builder {
         Cmd(a_.Kubectl({"get", "clusterissuers.cert-manager.io,certificates.cert-manager.io",
                         "--all-namespaces", "--output=json"}),
             {}, 60));
-    state.ops.push_back(Action(
-        "check", "judge readiness, hosts, issuers and auth annotations in-process (core checks)"));
+    state.ops.push_back(
+        Check("platform-state",
+              "judge readiness, hosts, issuers and auth annotations in-process (core checks)"));
     auto& drift = Step("verify", "drift", "Helm releases have no drift (core tier)",
                        "FEAT_VERIFY=true", {"92"});
     std::vector<std::string> diff{"diff", "--detailed-exitcode", "--context",
@@ -480,43 +523,43 @@ class Builder {
     }
     if (config_.GetBool("HELMFILE_SERVER_DRY_RUN"))
       diff.insert(diff.end(), {"--args", "--dry-run=server"});
+    CommandOp diff_op =
+        Cmd(a_.Helmfile("", diff), AllEnabledSecrets(), static_cast<int>(timeout_) + 60);
+    diff_op.ok_exit_codes = {0, 2};  // 2 = drift, judged by the check below; 1 = error
+    drift.ops.push_back(diff_op);
     drift.ops.push_back(
-        Cmd(a_.Helmfile("", diff), AllEnabledSecrets(), static_cast<int>(timeout_) + 60));
-    drift.ops.push_back(
-        Action("check",
-               "ignore known certificate-rotation drift (cilium-ca, hubble certs); any other "
-               "change fails with the diff summary (secrets never printed)"));
+        Check("drift",
+              "ignore known certificate-rotation drift (cilium-ca, hubble certs); any other "
+              "change fails with the diff summary (secrets never printed)"));
     if (!config_.GetBool("FEAT_VERIFY_DEEP")) return;
     auto& smoke = Step("verify", "runtime-smoke", "Nodes Ready, ingress answers (deep tier)",
                        "FEAT_VERIFY_DEEP=true", {"90"});
     smoke.ops.push_back(
         Cmd(a_.Kubectl({"get", "nodes,pods", "--all-namespaces", "--output=json"}), {}, 60));
-    smoke.ops.push_back(Action(
-        "http-check",
-        "GET https://" + config_.Get("APP_HOST") + "/ through the ingress NodePort 30313 (≤ 10s)",
-        10));
+    smoke.ops.push_back(Check("https-smoke", "GET https://" + config_.Get("APP_HOST") +
+                                                 "/ through the ingress NodePort 30313 (≤ 10s)"));
     auto& rel = Step("verify", "releases", "Expected Helm releases deployed (deep tier)",
                      "FEAT_VERIFY_DEEP=true", {"93"});
     rel.ops.push_back(Cmd(a_.Helm({"list", "--all-namespaces", "--all", "--output=json"}), {}, 60));
-    rel.ops.push_back(Action(
-        "check", "every expected release is 'deployed' (failed and pending count as missing)"));
+    rel.ops.push_back(Check(
+        "releases", "every expected release is 'deployed' (failed and pending count as missing)"));
     auto& diag = Step("verify", "diagnostics", "Capture cluster diagnostics (deep tier)",
                       "FEAT_VERIFY_DEEP=true", {"95"});
     diag.ops.push_back(
-        Action("capture",
-               "write nodes, pods, events and releases to artifacts/runs/<run>/diagnostics "
-               "(secrets redacted)"));
+        Check("diagnostics",
+              "write nodes, pods, events and releases to artifacts/runs/<run>/diagnostics "
+              "(secrets redacted)"));
     auto& matrix = Step("verify", "provider-matrix", "Provider matrix gating (deep tier, offline)",
                         "FEAT_VERIFY_DEEP=true", {"96", "97"});
     matrix.ops.push_back(
-        Action("check",
-               "for nginx|traefik × minio|ceph the registry's release set matches the "
-               "helmfile installed gates (no cluster access)"));
+        Check("provider-matrix",
+              "for nginx|traefik × minio|ceph the registry's release set matches the "
+              "helmfile installed gates (no cluster access)"));
   }
 
   // ---- delete -------------------------------------------------------------
 
-  PlanOp Uninstall(const std::string& ns, const std::string& release) {
+  CommandOp Uninstall(const std::string& ns, const std::string& release) {
     return Cmd(a_.Helm({"uninstall", release, "--namespace", ns, "--ignore-not-found", "--wait",
                         Timeout()}),
                {}, static_cast<int>(timeout_) + 30);
@@ -549,10 +592,10 @@ class Builder {
     }
     auto& legacy =
         Step("platform", "legacy-secrets", "Remove legacy runtime Secrets", "always", {"29"});
-    legacy.ops.push_back(Action("delete-if-managed",
-                                "delete ingress/oauth2-proxy-secret, logging/hyperdx-secret, "
-                                "logging/otel-config-vars, storage/minio-creds only when labelled "
-                                "platform.swhurl.io/managed=true"));
+    legacy.ops.push_back(
+        DeleteIfManagedOp{{"ingress/secret/oauth2-proxy-secret", "logging/secret/hyperdx-secret",
+                           "logging/configmap/otel-config-vars", "storage/secret/minio-creds"},
+                          "platform.swhurl.io/managed=true"});
   }
 
   void DeleteIngress() {
@@ -577,21 +620,17 @@ class Builder {
     s.component = "cert-manager";
     s.ops.push_back(Uninstall("cert-manager", "cert-manager"));
     std::vector<std::string> crds = Strings(kCertManagerCrds);
-    s.ops.push_back(Cmd(a_.Kubectl({"get", Join(crds, ","), "--all-namespaces", "--output=json",
-                                    "--ignore-not-found"}),
-                        {}, 60));
-    s.ops.push_back(
-        Action("clear-finalizers",
-               "for each cert-manager object found: kubectl patch with the object's namespace "
-               "(metadata.finalizers=[]), then delete --wait=false (W37)",
-               static_cast<int>(timeout_)));
+    // Only kinds whose CRD still exists are queried: `kubectl get <kind>
+    // --ignore-not-found` fails once the CRD is gone (a second delete).
+    s.ops.push_back(ClearFinalizersOp{crds, static_cast<int>(timeout_)});
     if (config_.GetBool("CM_DELETE_CRDS")) {
       std::vector<std::string> argv{"delete", "customresourcedefinition"};
       argv.insert(argv.end(), crds.begin(), crds.end());
       argv.insert(argv.end(), {"--ignore-not-found", "--wait=false"});
       s.ops.push_back(Cmd(a_.Kubectl(argv), {}, 60));
-      s.ops.push_back(Action("wait-deleted", "wait ≤ " + T() + "s: the cert-manager CRDs are gone",
-                             static_cast<int>(timeout_)));
+      std::vector<std::string> objs;
+      for (const auto& c : crds) objs.push_back("crd/" + c);
+      s.ops.push_back(WaitGoneOp{objs, "", "", static_cast<int>(timeout_), 0});
     }
   }
 
@@ -610,9 +649,9 @@ class Builder {
                           "platform.swhurl.io/managed=true", "--ignore-not-found", "--wait=false"}),
               {}, 60));
       secrets.ops.push_back(
-          Action("note",
-                 "dedicated-cluster: only Secrets labelled platform.swhurl.io/managed=true, "
-                 "in every namespace (k3s and user Secrets are never swept, W41)"));
+          Check("note",
+                "dedicated-cluster: only Secrets labelled platform.swhurl.io/managed=true, "
+                "in every namespace (k3s and user Secrets are never swept, W41)"));
     } else {
       for (const auto& ns : nss) {
         secrets.ops.push_back(Cmd(
@@ -626,17 +665,19 @@ class Builder {
     del.insert(del.end(), nss.begin(), nss.end());
     del.insert(del.end(), {"--ignore-not-found", "--wait=false"});
     ns.ops.push_back(Cmd(a_.Kubectl(del), {}, 60));
-    ns.ops.push_back(Action(
-        "wait-deleted",
-        "wait ≤ " + nt + "s (all namespaces together, W39): " + Join(nss, ", ") + " are gone",
-        static_cast<int>(config_.GetInt("NAMESPACE_DELETE_TIMEOUT_SECS"))));
+    // One bounded wait for all namespaces together (W39).
+    std::vector<std::string> ns_objs;
+    for (const auto& n : nss) ns_objs.push_back("namespace/" + n);
+    ns.ops.push_back(WaitGoneOp{
+        ns_objs, "", "", static_cast<int>(config_.GetInt("NAMESPACE_DELETE_TIMEOUT_SECS")), 0});
     auto& gate = Step("teardown", "gate", "No PVCs or managed namespaces left before Cilium goes",
                       "always", {"99"});
     gate.ops.push_back(Cmd(a_.Kubectl({"get", "namespaces,persistentvolumeclaims",
                                        "--all-namespaces", "--output=json"}),
                            {}, 60));
-    gate.ops.push_back(Action(
-        "check", "refuse to continue (fail) while a managed namespace or a PVC in one remains"));
+    gate.ops.push_back(
+        Check("teardown-gate",
+              "refuse to continue (fail) while a managed namespace or a PVC in one remains"));
   }
 
   void DeleteCilium() {
@@ -659,17 +700,10 @@ class Builder {
                                     "app.kubernetes.io/part-of=cilium", "--ignore-not-found"}),
                         {}, 60));
     s.ops.push_back(
-        Action("wait-deleted",
-               "wait ≤ 60s: pods labelled app.kubernetes.io/part-of=cilium are gone; then "
-               "force-delete the rest (grace 0) and wait ≤ 30s",
-               90));
+        WaitGoneOp{{"pods"}, "kube-system", "app.kubernetes.io/part-of=cilium", 60, 30});
     if (config_.GetBool("CILIUM_DELETE_CRDS")) {
-      s.ops.push_back(
-          Cmd(a_.Kubectl({"get", "customresourcedefinitions", "--output=name"}), {}, 30));
-      s.ops.push_back(Action("delete-crds",
-                             "delete every CRD named *.cilium.io with --wait=false, then wait ≤ " +
-                                 T() + "s for them to go (after Cilium is uninstalled, W38)",
-                             static_cast<int>(timeout_)));
+      // After Cilium is uninstalled (W38).
+      s.ops.push_back(DeleteCrdsOp{".cilium.io", static_cast<int>(timeout_)});
     }
     s.ops.push_back(Cmd(
         a_.Kubectl({"delete", "namespace", "cilium-secrets", "--ignore-not-found", "--wait=false"}),
@@ -686,24 +720,31 @@ class Builder {
             {}, 60));
     s.ops.push_back(Cmd(a_.Helm({"list", "--all-namespaces", "--all", "--output=json"}), {}, 60));
     s.ops.push_back(
-        Action("check",
-               "no managed namespace, no platform CRD, no cilium residue, no hubble-ui-tls, and "
-               "no platform Helm release left (k3s's own traefik releases are not platform, W35)"));
+        Check("clean",
+              "no managed namespace, no platform CRD, no cilium residue, no hubble-ui-tls, and "
+              "no platform Helm release left (k3s's own traefik releases are not platform, W35)"));
   }
 
   void HostDelete() {
     auto& dns = Step("host", "dns", "Remove the dynamic DNS timer", "--with-host", {"10"});
-    dns.ops.push_back(Cmd(
-        Argv::Plain({"systemctl", "disable", "--now", "platformctl-dns-update.timer"}), {}, 60));
-    dns.ops.push_back(Action("remove-units",
-                             "remove /etc/systemd/system/platformctl-dns-update.{service,timer}"));
-    dns.ops.push_back(Cmd(Argv::Plain({"systemctl", "daemon-reload"}), {}, 60));
+    CommandOp disable =
+        Cmd(Argv::Plain({"systemctl", "disable", "--now", "platformctl-dns-update.timer"}), {}, 60);
+    disable.tolerate_failure = true;  // a host without the unit is already clean
+    disable.needs_root = true;
+    dns.ops.push_back(disable);
+    dns.ops.push_back(HostAction(
+        "remove-units", "remove /etc/systemd/system/platformctl-dns-update.{service,timer}"));
+    CommandOp reload = Cmd(Argv::Plain({"systemctl", "daemon-reload"}), {}, 60);
+    reload.needs_root = true;
+    dns.ops.push_back(reload);
     if (config_.GetBool("K3S_UNINSTALL")) {
       auto& k3s = Step("host", "k3s", "Uninstall k3s",
                        "--with-host and K3S_UNINSTALL=true (last: nothing after it "
                        "needs the cluster, W40)",
                        {"k3s"});
-      k3s.ops.push_back(Cmd(Argv::Plain({"/usr/local/bin/k3s-uninstall.sh"}), {}, 600));
+      CommandOp uninstall = Cmd(Argv::Plain({"/usr/local/bin/k3s-uninstall.sh"}), {}, 600);
+      uninstall.needs_root = true;
+      k3s.ops.push_back(uninstall);
     }
   }
 

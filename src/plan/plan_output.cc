@@ -29,24 +29,128 @@ std::string DisplayArgv(const std::vector<std::string>& argv) {
   return out;
 }
 
+template <class... Fs>
+struct Overloaded : Fs... {
+  using Fs::operator()...;
+};
+template <class... Fs>
+Overloaded(Fs...) -> Overloaded<Fs...>;
+
+std::string List(const std::vector<std::string>& items) {
+  std::string out;
+  for (const auto& i : items) out += (out.empty() ? "" : ", ") + i;
+  return out;
+}
+std::string Secs(int s) { return std::to_string(s) + "s"; }
+
+// The typed parameters of an action, for -o json (commands have their own shape).
+nlohmann::ordered_json OpParams(const PlanOp& op) {
+  using J = nlohmann::ordered_json;
+  return std::visit(
+      Overloaded{
+          [](const CommandOp&) { return J::object(); },
+          [](const AdoptOp& o) {
+            return J{{"kind", o.kind},
+                     {"names", o.names},
+                     {"namespace", o.ns},
+                     {"release", o.release},
+                     {"releaseNamespace", o.release_ns}};
+          },
+          [](const WaitConditionOp& o) {
+            return J{{"objects", o.objects}, {"namespace", o.ns}, {"condition", o.condition}};
+          },
+          [](const WaitWebhookCaOp& o) {
+            return J{{"webhookConfiguration", o.webhook_config},
+                     {"namespace", o.ns},
+                     {"restartOnce", o.restart}};
+          },
+          [](const WaitGoneOp& o) {
+            return J{{"objects", o.objects},
+                     {"namespace", o.ns},
+                     {"selector", o.selector},
+                     {"forceTimeoutSeconds", o.force_timeout_s}};
+          },
+          [](const ClearFinalizersOp& o) {
+            return J{{"kinds", o.kinds}};
+          },
+          [](const DeleteCrdsOp& o) {
+            return J{{"suffix", o.suffix}};
+          },
+          [](const DeleteIfManagedOp& o) {
+            return J{{"objects", o.objects}, {"label", o.label}};
+          },
+          [](const ValidateOp&) {
+            return J{{"mode", "strict"}};
+          },
+          [](const WriteStateValuesOp& o) {
+            return J{{"path", o.path}, {"mode", "0600"}};
+          },
+          [](const LockOp& o) {
+            return J{{"path", o.path}};
+          },
+          [](const IdentityGuardOp& o) {
+            return J{{"expectedContext", o.expected_context}, {"expectedUid", o.expected_uid}};
+          },
+          [](const CheckOp& o) {
+            return J{{"check", o.check}};
+          },
+          [](const HostActionOp&) { return J::object(); },
+      },
+      op);
+}
+
+nlohmann::ordered_json CommandJson(const CommandOp& c, int order) {
+  using J = nlohmann::ordered_json;
+  std::vector<std::string> names;
+  J literal = J::object();
+  for (const auto& e : c.env) {
+    names.push_back(e.name);
+    if (!e.secret) literal[e.name] = e.literal;
+  }
+  J j = {{"argv", c.argv}, {"env", names}};
+  if (!literal.empty()) j["envValues"] = literal;  // non-secret values only
+  if (c.timeout_s > 0) j["timeoutSeconds"] = c.timeout_s;
+  if (c.ok_exit_codes != std::vector<int>{0}) j["okExitCodes"] = c.ok_exit_codes;
+  if (c.tolerate_failure) j["tolerateFailure"] = true;
+  if (c.needs_root) j["needsRoot"] = true;
+  if (c.attempts > 1) j["attempts"] = c.attempts;
+  j["order"] = order;
+  return j;
+}
+
+nlohmann::ordered_json ActionJson(const PlanOp& op, int order) {
+  using J = nlohmann::ordered_json;
+  J a = {{"action", std::string(OpName(op))}, {"description", DescribeOp(op)}};
+  if (OpTimeout(op) > 0) a["timeoutSeconds"] = OpTimeout(op);
+  J params = OpParams(op);
+  if (!params.empty()) a["params"] = params;
+  a["order"] = order;
+  return a;
+}
+
 nlohmann::ordered_json PlanToJson(const Plan& plan) {
   using J = nlohmann::ordered_json;
+  J preflight = J::array();
+  int pre_order = 0;
+  for (const auto& op : plan.preflight) {
+    if (const auto* c = std::get_if<CommandOp>(&op)) {
+      J j = CommandJson(*c, pre_order++);
+      j["action"] = "command";
+      preflight.push_back(std::move(j));
+    } else {
+      preflight.push_back(ActionJson(op, pre_order++));
+    }
+  }
   J steps = J::array();
   for (const auto& s : plan.steps) {
     J commands = J::array();
     J actions = J::array();
     int order = 0;
     for (const auto& op : s.ops) {
-      if (op.kind == PlanOp::Kind::kCommand) {
-        J c = {{"argv", op.argv}, {"env", op.env}};
-        if (op.timeout_s > 0) c["timeoutSeconds"] = op.timeout_s;
-        c["order"] = order;
-        commands.push_back(std::move(c));
+      if (const auto* c = std::get_if<CommandOp>(&op)) {
+        commands.push_back(CommandJson(*c, order));
       } else {
-        J a = {{"action", op.action}, {"description", op.description}};
-        if (op.timeout_s > 0) a["timeoutSeconds"] = op.timeout_s;
-        a["order"] = order;
-        actions.push_back(std::move(a));
+        actions.push_back(ActionJson(op, order));
       }
       ++order;
     }
@@ -60,6 +164,8 @@ nlohmann::ordered_json PlanToJson(const Plan& plan) {
          {"mode", plan.mode == PlanMode::kApply ? "apply" : "delete"},
          {"profile", plan.profile.empty() ? J(nullptr) : J(plan.profile)},
          {"withHost", plan.with_host},
+         {"repoRoot", "{repo}"},
+         {"preflight", preflight},
          {"steps", steps}};
   return j;
 }
@@ -238,12 +344,152 @@ std::optional<Plan> SelectSteps(const Plan& plan, const std::string& only, const
   return out;
 }
 
+std::string_view OpName(const PlanOp& op) {
+  return std::visit(
+      Overloaded{
+          [](const CommandOp&) { return std::string_view("command"); },
+          [](const AdoptOp&) { return std::string_view("adopt"); },
+          [](const WaitConditionOp&) { return std::string_view("wait-condition"); },
+          [](const WaitWebhookCaOp&) { return std::string_view("wait-webhook-ca"); },
+          [](const WaitGoneOp&) { return std::string_view("wait-gone"); },
+          [](const ClearFinalizersOp&) { return std::string_view("clear-finalizers"); },
+          [](const DeleteCrdsOp&) { return std::string_view("delete-crds"); },
+          [](const DeleteIfManagedOp&) { return std::string_view("delete-if-managed"); },
+          [](const ValidateOp&) { return std::string_view("validate"); },
+          [](const WriteStateValuesOp&) { return std::string_view("write-state-values"); },
+          [](const LockOp&) { return std::string_view("lock"); },
+          [](const IdentityGuardOp&) { return std::string_view("identity-guard"); },
+          [](const CheckOp&) { return std::string_view("check"); },
+          [](const HostActionOp& o) { return std::string_view(o.action); },
+      },
+      op);
+}
+
+int OpTimeout(const PlanOp& op) {
+  return std::visit(Overloaded{
+                        [](const CommandOp& o) { return o.timeout_s; },
+                        [](const AdoptOp&) { return 30; },
+                        [](const WaitConditionOp& o) { return o.timeout_s; },
+                        [](const WaitWebhookCaOp& o) { return 2 * o.timeout_s; },
+                        [](const WaitGoneOp& o) { return o.timeout_s + o.force_timeout_s; },
+                        [](const ClearFinalizersOp& o) { return o.timeout_s; },
+                        [](const DeleteCrdsOp& o) { return o.timeout_s; },
+                        [](const DeleteIfManagedOp&) { return 60; },
+                        [](const ValidateOp&) { return 0; },
+                        [](const WriteStateValuesOp&) { return 0; },
+                        [](const LockOp&) { return 0; },
+                        [](const IdentityGuardOp&) { return 30; },
+                        [](const CheckOp&) { return 0; },
+                        [](const HostActionOp& o) { return o.timeout_s; },
+                    },
+                    op);
+}
+
+std::string DescribeOp(const PlanOp& op) {
+  return std::visit(
+      Overloaded{
+          [](const CommandOp& o) { return DisplayArgv(o.argv); },
+          [](const AdoptOp& o) {
+            return "adopt existing " + o.kind + " " + List(o.names) +
+                   (o.ns.empty() ? "" : " in " + o.ns) + " into Helm release " + o.release_ns +
+                   "/" + o.release +
+                   " (label app.kubernetes.io/managed-by=Helm, annotate "
+                   "meta.helm.sh/release-name/-namespace; only objects that exist)";
+          },
+          [](const WaitConditionOp& o) {
+            return "wait ≤ " + Secs(o.timeout_s) + " (one kubectl wait): " + List(o.objects) + " " +
+                   o.condition;
+          },
+          [](const WaitWebhookCaOp& o) {
+            return "wait ≤ " + Secs(o.timeout_s) + ": every webhook of " + o.webhook_config +
+                   " has a caBundle; on timeout restart deploy/" + List(o.restart) + " in " + o.ns +
+                   " once and wait ≤ " + Secs(o.timeout_s) + " again";
+          },
+          [](const WaitGoneOp& o) {
+            std::string what = List(o.objects);
+            if (!o.selector.empty()) what += " labelled " + o.selector;
+            if (!o.ns.empty()) what += " in " + o.ns;
+            std::string out = "wait ≤ " + Secs(o.timeout_s) + " (one kubectl wait): " + what +
+                              " gone (none left is success at once)";
+            if (o.force_timeout_s > 0)
+              out += "; then force-delete the rest (grace 0) and wait ≤ " + Secs(o.force_timeout_s);
+            return out;
+          },
+          [](const ClearFinalizersOp& o) {
+            return "for each kind whose CRD exists (" + List(o.kinds) +
+                   "): one kubectl get -o json, patch each object in its namespace "
+                   "(metadata.finalizers=[]), then delete --wait=false (W37)";
+          },
+          [](const DeleteCrdsOp& o) {
+            return "delete every CRD named *" + o.suffix + " with --wait=false, then wait ≤ " +
+                   Secs(o.timeout_s) + " for them to go";
+          },
+          [](const DeleteIfManagedOp& o) {
+            return "delete " + List(o.objects) + " only when labelled " + o.label;
+          },
+          [](const ValidateOp&) {
+            return std::string(
+                "strict validation of the layered config (missing secrets and "
+                "unknown keys are errors)");
+          },
+          [](const WriteStateValuesOp& o) {
+            return "write the non-secret state values to " + o.path +
+                   " (mode 0600) for helmfile --state-values-file";
+          },
+          [](const LockOp& o) {
+            return "take the run lock " + o.path + " (a second run exits 3 naming the holder)";
+          },
+          [](const IdentityGuardOp& o) {
+            std::string out = o.expected_context.empty()
+                                  ? std::string("record the current kube context and server")
+                                  : "the kube context is " + o.expected_context;
+            if (!o.expected_uid.empty()) out += "; kube-system UID is " + o.expected_uid;
+            return out + " (else exit 3 before any change)";
+          },
+          [](const CheckOp& o) { return o.description; },
+          [](const HostActionOp& o) { return o.description; },
+      },
+      op);
+}
+
+namespace {
+std::string OpLine(const PlanOp& op) {
+  if (const auto* c = std::get_if<CommandOp>(&op)) {
+    std::string out = "     $ " + DisplayArgv(c->argv);
+    if (!c->env.empty()) {
+      std::string names;
+      for (const auto& e : c->env) {
+        names += (names.empty() ? "" : ",") + e.name;
+        if (!e.secret) names += "=" + DisplayArg(e.literal);
+      }
+      out += "   [env: " + names + "]";
+    }
+    std::vector<std::string> notes;
+    if (c->ok_exit_codes != std::vector<int>{0}) {
+      std::string codes;
+      for (int x : c->ok_exit_codes) codes += (codes.empty() ? "" : ",") + std::to_string(x);
+      notes.push_back("ok exit " + codes);
+    }
+    if (c->tolerate_failure) notes.push_back("may fail");
+    if (c->needs_root) notes.push_back("root");
+    if (c->attempts > 1) notes.push_back(std::to_string(c->attempts) + " attempts");
+    if (!notes.empty()) out += "   (" + List(notes) + ")";
+    return out + "\n";
+  }
+  return "     - " + DescribeOp(op) + "\n";
+}
+}  // namespace
+
 std::string RenderPlanText(const Plan& plan) {
   std::string out;
   out += std::string(plan.mode == PlanMode::kApply ? "Apply" : "Delete") + " plan";
   out += plan.profile.empty() ? " (no profile)" : " for profile " + plan.profile;
   out +=
       ": " + std::to_string(plan.steps.size()) + (plan.steps.size() == 1 ? " step\n" : " steps\n");
+  if (!plan.preflight.empty()) {
+    out += "\n== preflight (always runs, whatever --only/--from select) ==\n";
+    for (const auto& op : plan.preflight) out += OpLine(op);
+  }
   std::string phase;
   int n = 0;
   for (const auto& s : plan.steps) {
@@ -254,19 +500,7 @@ std::string RenderPlanText(const Plan& plan) {
     ++n;
     out += std::to_string(n) + ". " + s.id + "  " + s.title + "\n";
     out += "     when: " + s.when + "\n";
-    for (const auto& op : s.ops) {
-      if (op.kind == PlanOp::Kind::kCommand) {
-        out += "     $ " + DisplayArgv(op.argv);
-        if (!op.env.empty()) {
-          std::string names;
-          for (const auto& e : op.env) names += (names.empty() ? "" : ",") + e;
-          out += "   [env: " + names + "]";
-        }
-        out += "\n";
-      } else {
-        out += "     - " + op.description + "\n";
-      }
-    }
+    for (const auto& op : s.ops) out += OpLine(op);
     if (!s.missing.empty()) {
       std::string names;
       for (const auto& m : s.missing) names += (names.empty() ? "" : ", ") + m;

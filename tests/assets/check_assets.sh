@@ -452,14 +452,14 @@ installed_releases() {
 component_labels() {
   awk '/^  - name: / { name = $3 } /^      component: / { print $2, name }'
 }
-# Plan JSON on stdin -> the selector of every `helmfile ... --selector S ... sync`.
+# Plan JSON on stdin -> the selector of every `helmfile ... --selector S ... apply|sync`.
 sync_selectors() {
   python3 -c '
 import json, sys
 for step in json.load(sys.stdin)["steps"]:
     for c in step["commands"]:
         a = c["argv"]
-        if a and a[0] == "helmfile" and a[-1] == "sync" and "--selector" in a:
+        if a and a[0] == "helmfile" and ("apply" in a or a[-1] == "sync") and "--selector" in a:
             print(a[a.index("--selector") + 1])
 '
 }
