@@ -19,6 +19,8 @@ int Run(int argc, char** argv) {
   try {
     BuildCli(app, inv);
     std::vector<std::string> args(argv + 1, argv + argc);
+    inv.command_line = "platformctl";
+    for (const auto& a : args) inv.command_line += " " + a;
     CheckCommandLine(app, args);
     std::reverse(args.begin(), args.end());  // CLI11 takes the vector in reverse
     app.parse(args);

@@ -1,25 +1,44 @@
 // `platformctl apply` and `platformctl delete`. The dry-runs print the plan
-// that `plan` prints; execution is the executor's job.
+// that `plan` prints; without --dry-run the executor runs it.
+#include <unistd.h>
+
+#include <filesystem>
 #include <iostream>
 
 #include "commands/command.h"
+#include "platformctl/executor.h"
 #include "platformctl/exit_code.h"
+#include "platformctl/process.h"
 
 namespace platformctl {
 namespace {
 
-void Execute(const Invocation& inv, const PlanFlags& flags, bool dry_run) {
-  // apply and delete refuse unknown keys even for a dry-run: the real run would.
-  Plan plan = BuildSelectedPlan(inv.global, flags, /*strict_keys=*/true);
+void Execute(Invocation& inv, const PlanFlags& flags, bool dry_run) {
   if (dry_run) {
+    // apply and delete refuse unknown keys even for a dry-run: the real run would.
+    Plan plan = BuildSelectedPlan(inv.global, flags, /*strict_keys=*/true);
     PrintPlan(inv.global, plan);
     if (!inv.global.quiet) std::cerr << "Dry run: nothing was executed.\n";
     return;
   }
-  throw CommandError(kExitUsage,
-                     std::string(flags.delete_mode ? "delete" : "apply") +
-                         " without --dry-run is not available in this build yet (the executor is "
-                         "tracked separately); run with --dry-run to see what it would do");
+  RequireFormat(inv.global, {OutputFormat::kText});
+  // Strict: missing inputs and unknown keys are errors before anything runs.
+  ConfigAndPlan cp = LoadAndPlan(inv.global, flags, /*strict_keys=*/true, ValidateMode::kStrict);
+  InstallInterruptHandlers();
+  auto runner = MakePosixProcessRunner();
+  RunOptions options;
+  options.repo_root = std::filesystem::absolute(cp.config.RepoRoot()).lexically_normal().string();
+  while (options.repo_root.size() > 1 && options.repo_root.back() == '/')
+    options.repo_root.pop_back();
+  options.kubeconfig = inv.global.kubeconfig;
+  options.context = inv.global.context;
+  options.yes = inv.flags.yes;
+  options.resume = inv.flags.resume;
+  options.interactive = ::isatty(0) == 1 && ::isatty(2) == 1;
+  options.color = UseColor(inv.global);
+  options.quiet = inv.global.quiet;
+  options.command_line = inv.command_line;
+  inv.exit_code = ExecutePlan(cp.config, cp.plan, *runner, options, std::cerr);
 }
 
 }  // namespace

@@ -53,6 +53,7 @@ struct Invocation {
   GlobalOptions global;
   CommandFlags flags;
   int exit_code = 0;
+  std::string command_line;  ///< argv joined, for the run lock and journal
 };
 
 struct CommandDef {
@@ -90,6 +91,13 @@ OutputFormat RequireFormat(const GlobalOptions& g, std::initializer_list<OutputF
 /// builds the plan and applies --only/--from; throws CommandError(2) on bad
 /// input.
 Plan BuildSelectedPlan(const GlobalOptions& g, const PlanFlags& flags, bool strict_keys = false);
+struct ConfigAndPlan {
+  Config config;
+  Plan plan;
+};
+/// The same, keeping the Config; `mode` kStrict for a real apply/delete.
+ConfigAndPlan LoadAndPlan(const GlobalOptions& g, const PlanFlags& flags, bool strict_keys,
+                          ValidateMode mode);
 void PrintPlan(const GlobalOptions& g, const Plan& plan);
 void AddPlanFlags(CLI::App& sub, PlanFlags& flags, bool allow_from);
 

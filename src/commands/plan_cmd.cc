@@ -8,14 +8,16 @@
 
 namespace platformctl {
 
-Plan BuildSelectedPlan(const GlobalOptions& g, const PlanFlags& flags, bool strict_keys) {
+ConfigAndPlan LoadAndPlan(const GlobalOptions& g, const PlanFlags& flags, bool strict_keys,
+                          ValidateMode mode) {
   // Missing inputs are reported per step below, naming the step that needs them.
-  Config config = LoadForCommand(g, ValidateMode::kLenient, "missing-required", strict_keys);
+  Config config = LoadForCommand(g, mode, "missing-required", strict_keys);
   PlanOptions options;
   options.mode = flags.delete_mode ? PlanMode::kDelete : PlanMode::kApply;
   options.with_host = flags.with_host || config.GetBool("RUN_HOST_LAYER");
   options.kubeconfig = g.kubeconfig;
   options.context = g.context;
+  options.repo_root = config.RepoRoot();
   Plan full = BuildPlan(config, options);
   Diagnostics diags;
   // ONLY from the config is the seed's way of selecting; --only wins.
@@ -31,8 +33,12 @@ Plan BuildSelectedPlan(const GlobalOptions& g, const PlanFlags& flags, bool stri
     missing.Warning("step " + s.id + " will need " + names + " (empty; required before apply)", {},
                     "set them in profiles/secrets.env or your profile");
   }
-  PrintDiagnostics(missing, g);
-  return std::move(*selected);
+  if (mode == ValidateMode::kLenient) PrintDiagnostics(missing, g);
+  return ConfigAndPlan{std::move(config), std::move(*selected)};
+}
+
+Plan BuildSelectedPlan(const GlobalOptions& g, const PlanFlags& flags, bool strict_keys) {
+  return LoadAndPlan(g, flags, strict_keys, ValidateMode::kLenient).plan;
 }
 
 void PrintPlan(const GlobalOptions& g, const Plan& plan) {

@@ -1,0 +1,1057 @@
+// The executor: preflight, then the steps, through one ProcessRunner, with a
+// run trail, the run lock, the identity guard and resume. Every op of the
+// plan's variant has an Execute overload here (the compiler checks that each
+// can be run, as plan_output.cc checks that each can be printed).
+#include "platformctl/executor.h"
+
+#include <fcntl.h>
+#include <spdlog/logger.h>
+#include <spdlog/sinks/basic_file_sink.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <csignal>
+#include <cstring>
+#include <ctime>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <map>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <set>
+#include <sstream>
+#include <thread>
+
+#include "platformctl/child_env.h"
+#include "platformctl/crypto.h"
+#include "platformctl/exit_code.h"
+#include "platformctl/output.h"
+#include "platformctl/registry.h"
+#include "platformctl/schema.h"
+
+namespace fs = std::filesystem;
+
+namespace platformctl {
+namespace {
+
+using Json = nlohmann::ordered_json;
+using Clock = std::chrono::steady_clock;
+
+template <class... Fs>
+struct Overloaded : Fs... {
+  using Fs::operator()...;
+};
+template <class... Fs>
+Overloaded(Fs...) -> Overloaded<Fs...>;
+
+// An object's metadata, or an empty object (never a throw on odd output).
+const Json& Md(const Json& item) {
+  static const Json kEmpty = Json::object();
+  if (!item.is_object()) return kEmpty;
+  auto it = item.find("metadata");
+  return it != item.end() && it->is_object() ? *it : kEmpty;
+}
+
+std::string UtcNow(const char* format = "%Y-%m-%dT%H:%M:%SZ") {
+  std::time_t t = std::time(nullptr);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[64];
+  std::strftime(buf, sizeof buf, format, &tm);
+  return buf;
+}
+
+std::string HostName() {
+  char buf[256] = {};
+  if (::gethostname(buf, sizeof buf - 1) != 0) return "unknown";
+  return buf;
+}
+
+std::string Seconds(double s) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.1fs", s);
+  return buf;
+}
+
+bool WriteFileAtomic(const fs::path& path, const std::string& text, mode_t mode) {
+  std::error_code ec;
+  fs::create_directories(path.parent_path(), ec);
+  const fs::path tmp = path.string() + ".tmp";
+  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
+  if (fd < 0) return false;
+  bool ok = ::fchmod(fd, mode) == 0;
+  for (size_t off = 0; ok && off < text.size();) {
+    ssize_t n = ::write(fd, text.data() + off, text.size() - off);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      ok = false;
+      break;
+    }
+    off += static_cast<size_t>(n);
+  }
+  ok = ::close(fd) == 0 && ok;
+  if (ok) fs::rename(tmp, path, ec);
+  return ok && !ec;
+}
+
+// ---- the run lock -----------------------------------------------------------
+
+class RunLock {
+ public:
+  RunLock() = default;
+  RunLock(const RunLock&) = delete;
+  RunLock& operator=(const RunLock&) = delete;
+  ~RunLock() { Release(); }
+
+  /// "" on success, else why not (the holder); `warning` is set when a stale
+  /// lock was taken over.
+  std::string Acquire(const fs::path& path, const std::string& command, std::string& warning) {
+    std::error_code ec;
+    fs::create_directories(path.parent_path(), ec);
+    Json me = {{"pid", static_cast<long>(::getpid())},
+               {"host", HostName()},
+               {"started", UtcNow()},
+               {"command", command}};
+    for (int attempt = 0; attempt < 2; ++attempt) {
+      int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+      if (fd >= 0) {
+        const std::string text = me.dump() + "\n";
+        bool ok = ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size());
+        ::close(fd);
+        if (!ok) return "cannot write the run lock " + path.string();
+        path_ = path;
+        return {};
+      }
+      if (errno != EEXIST)
+        return "cannot create the run lock " + path.string() + ": " + std::strerror(errno);
+      std::ifstream in(path);
+      std::stringstream ss;
+      ss << in.rdbuf();
+      Json holder = Json::parse(ss.str(), nullptr, false);
+      const long pid = holder.is_object() ? holder.value("pid", 0L) : 0L;
+      const std::string host = holder.is_object() ? holder.value("host", "") : "";
+      const bool gone = host == HostName() && pid > 0 && ::kill(static_cast<pid_t>(pid), 0) != 0 &&
+                        errno == ESRCH;
+      if (!gone) {
+        return "another run holds the lock " + path.string() + ": pid " + std::to_string(pid) +
+               " on " + (host.empty() ? "?" : host) + ", started " +
+               (holder.is_object() ? holder.value("started", "?") : "?") + " (" +
+               (holder.is_object() ? holder.value("command", "?") : "?") +
+               "); wait for it, or remove the file if that run is gone";
+      }
+      warning =
+          "took over a stale run lock (pid " + std::to_string(pid) + " on " + host + " is gone)";
+      fs::remove(path, ec);
+    }
+    return "cannot take the run lock " + path.string();
+  }
+  void Release() {
+    if (path_.empty()) return;
+    std::error_code ec;
+    fs::remove(path_, ec);
+    path_.clear();
+  }
+
+ private:
+  fs::path path_;
+};
+
+// ---- the journal ------------------------------------------------------------
+
+struct StepRecord {
+  std::string id;
+  std::string status = "pending";  // pending running succeeded failed skipped interrupted
+  std::string start;
+  std::string end;
+  int exit_code = 0;
+  std::string log;
+  std::string message;
+};
+
+// ---- the executor -----------------------------------------------------------
+
+class StepFailed : public std::runtime_error {
+ public:
+  explicit StepFailed(const std::string& what, int exit_code = kExitFailed)
+      : std::runtime_error(what), code_(exit_code) {}
+  [[nodiscard]] int Code() const { return code_; }
+
+ private:
+  int code_;
+};
+
+class Executor {
+ public:
+  Executor(const Config& config, const Plan& plan, ProcessRunner& runner, const RunOptions& options,
+           std::ostream& status)
+      : config_(config), plan_(plan), runner_(runner), options_(options), status_(status) {
+    for (const auto* e : config_.Entries()) {
+      if (e->Secret() && e->value.size() >= kMinRedactLength) secrets_.push_back(e->value);
+    }
+    drop_env_ = SecretEnvNames();
+  }
+
+  int Run() {
+    const std::string mode = plan_.mode == PlanMode::kApply ? "apply" : "delete";
+    for (const auto& s : plan_.steps) {
+      for (const auto& op : s.ops) {
+        if (std::holds_alternative<HostActionOp>(op)) {
+          throw CommandError(kExitUsage,
+                             "step " + s.id +
+                                 " is a host task, and the host layer is not executable in "
+                                 "this version; run without --with-host (and with "
+                                 "RUN_HOST_LAYER=false). Nothing was executed.");
+        }
+      }
+    }
+    const fs::path artifacts = fs::path(options_.repo_root) / "artifacts";
+    // Resume: the latest run of this mode, same fingerprint and context.
+    fingerprint_ = ConfigFingerprint(config_, plan_.mode);
+    std::set<std::string> done_before;
+    std::string resumed_from;
+    if (options_.resume) resumed_from = FindResumable(artifacts, mode, done_before);
+
+    run_dir_ = artifacts / "runs" / (UtcNow("%Y%m%dT%H%M%SZ") + "-" + mode);
+    for (int n = 2; fs::exists(run_dir_); ++n) {
+      run_dir_ =
+          artifacts / "runs" / (UtcNow("%Y%m%dT%H%M%SZ") + "-" + mode + "-" + std::to_string(n));
+    }
+    std::error_code ec;
+    fs::create_directories(run_dir_ / "steps", ec);
+    if (ec)
+      throw CommandError(kExitFailed, "cannot create " + run_dir_.string() + ": " + ec.message());
+    auto sink =
+        std::make_shared<spdlog::sinks::basic_file_sink_mt>((run_dir_ / "run.log").string());
+    log_ = std::make_shared<spdlog::logger>("run", sink);
+    log_->set_pattern("%Y-%m-%dT%H:%M:%S.%eZ %l %v", spdlog::pattern_time_type::utc);
+    log_->flush_on(spdlog::level::info);
+    log_->info("platformctl {} {}: {}", PLATFORMCTL_VERSION, mode, options_.command_line);
+    log_->info("config fingerprint {}", fingerprint_);
+    if (!resumed_from.empty()) log_->info("resuming after {}", resumed_from);
+
+    records_.clear();
+    for (const auto& s : plan_.steps)
+      records_.push_back(StepRecord{s.id, "pending", {}, {}, 0, {}, {}});
+    started_ = UtcNow();
+    run_status_ = "running";
+    Line("run trail: " + Rel(run_dir_));
+
+    int code = kExitOk;
+    try {
+      Preflight();
+      const size_t n = plan_.steps.size();
+      for (size_t i = 0; i < n; ++i) {
+        const PlanStep& s = plan_.steps[i];
+        StepRecord& r = records_[i];
+        if (done_before.contains(s.id)) {
+          r.status = "skipped";
+          r.message = "done in " + resumed_from;
+          Line("[" + std::to_string(i + 1) + "/" + std::to_string(n) + "] " + s.id +
+               "  skipped (done in " + resumed_from + ")");
+          continue;
+        }
+        RunStep(i, s, r);
+      }
+      run_status_ = "succeeded";
+    } catch (const StepFailed& e) {
+      code = e.Code();
+      run_status_ = code == kExitInterrupted ? "interrupted" : "failed";
+      Err(e.what());
+    } catch (const std::exception& e) {
+      // Unexpected tool output and the like: the run still ends with its trail.
+      code = kExitFailed;
+      run_status_ = "failed";
+      for (auto& r : records_) {
+        if (r.status == "running") {
+          r.status = "failed";
+          r.end = UtcNow();
+          r.message = Redact(e.what(), secrets_);
+        }
+      }
+      Err(std::string("internal error: ") + e.what());
+    }
+    if (Interrupted() && code == kExitOk) code = kExitInterrupted;
+    ended_ = UtcNow();
+    WriteJournal();
+    lock_.Release();
+    Summary(code);
+    return code;
+  }
+
+ private:
+  // ---- plumbing -------------------------------------------------------------
+
+  std::string Rel(const fs::path& p) const {
+    auto rel = p.lexically_relative(options_.repo_root);
+    return rel.empty() || *rel.begin() == ".." ? p.string() : rel.string();
+  }
+  void Line(const std::string& text) {
+    if (!options_.quiet) status_ << text << "\n" << std::flush;
+  }
+  void Err(const std::string& text) {
+    status_ << "platformctl: " << Redact(text, secrets_) << "\n" << std::flush;
+  }
+  std::string ResolveArg(const std::string& a) const {
+    if (a.starts_with("{repo}/")) return (fs::path(options_.repo_root) / a.substr(7)).string();
+    return a;
+  }
+  std::vector<std::string> Kubectl(std::vector<std::string> args) const {
+    std::vector<std::string> argv{"kubectl"};
+    if (!options_.kubeconfig.empty()) {
+      argv.push_back("--kubeconfig");
+      argv.push_back(options_.kubeconfig);
+    }
+    if (!options_.context.empty()) {
+      argv.push_back("--context");
+      argv.push_back(options_.context);
+    }
+    argv.insert(argv.end(), args.begin(), args.end());
+    return argv;
+  }
+
+  /// Spawns one process; its output goes to the current step log.
+  ProcessResult Spawn(const std::vector<std::string>& argv,
+                      const std::vector<std::pair<std::string, std::string>>& env, int timeout_s) {
+    ProcessSpec spec;
+    for (const auto& a : argv) spec.argv.push_back(ResolveArg(a));
+    spec.env = env;
+    spec.drop_env = drop_env_;
+    spec.redact = secrets_;
+    spec.cwd = options_.repo_root;
+    spec.timeout_ms = timeout_s > 0 ? timeout_s * 1000 : 0;
+    const std::string shown = RedactedArgv(spec.argv, secrets_);
+    Log("$ " + shown);
+    ++processes_;
+    ProcessResult r = runner_.Run(spec, [this](std::string_view chunk) {
+      if (step_log_) step_log_->write(chunk.data(), static_cast<std::streamsize>(chunk.size()));
+    });
+    if (step_log_) step_log_->flush();
+    Log("  -> " + r.Describe() + " in " + Seconds(r.duration_s));
+    if (r.interrupted)
+      throw StepFailed(
+          "interrupted by " + SignalName(r.interrupt_signal) + " while running: " + shown,
+          kExitInterrupted);
+    return r;
+  }
+  /// Spawns and requires exit 0; `what` names the purpose in the error.
+  ProcessResult MustRun(const std::vector<std::string>& argv, int timeout_s,
+                        const std::string& what) {
+    ProcessResult r = Spawn(argv, {}, timeout_s);
+    if (!r.Ok()) Fail(what, argv, r);
+    return r;
+  }
+  [[noreturn]] void Fail(const std::string& what, const std::vector<std::string>& argv,
+                         const ProcessResult& r) {
+    std::string tail = r.output;
+    if (tail.size() > 2000) tail = "..." + tail.substr(tail.size() - 2000);
+    while (!tail.empty() && tail.back() == '\n') tail.pop_back();
+    std::string msg = what + " failed: " + RedactedArgv(argv, secrets_) + ": " + r.Describe();
+    if (!tail.empty()) msg += "\n--- output (tail) ---\n" + tail + "\n---";
+    if (!step_log_path_.empty()) msg += "\nstep log: " + Rel(step_log_path_);
+    throw StepFailed(msg);
+  }
+  void Log(const std::string& text) {
+    if (log_) log_->info("{}", Redact(text, secrets_));
+    if (step_log_) {
+      *step_log_ << Redact(text, secrets_) << "\n";
+      step_log_->flush();
+    }
+  }
+
+  // ---- preflight --------------------------------------------------------------
+
+  void Preflight() {
+    step_log_path_ = run_dir_ / "steps" / "00-preflight.log";
+    step_log_ = std::make_unique<std::ofstream>(step_log_path_);
+    Line("preflight: " + std::to_string(plan_.preflight.size()) + " checks");
+    for (const auto& op : plan_.preflight) Dispatch(op, preflight_outputs_);
+    if (!preflight_outputs_.empty()) NoteReleases(preflight_outputs_.back());
+    step_log_.reset();
+    if (!pending_.empty()) {
+      throw StepFailed(
+          "Helm releases are locked by an unfinished operation: " + List(pending_) +
+          ". Roll a pending-upgrade/-rollback back to its last deployed revision (helm -n NS "
+          "rollback NAME REVISION --wait), uninstall a pending-install (helm -n NS uninstall "
+          "NAME), then run again");
+    }
+    if (!failed_releases_.empty()) {
+      std::vector<std::string> f(failed_releases_.begin(), failed_releases_.end());
+      Line("failed releases (synced instead of applied): " + List(f));
+    }
+  }
+
+  // ---- steps ------------------------------------------------------------------
+
+  void RunStep(size_t index, const PlanStep& s, StepRecord& r) {
+    const std::string counter =
+        "[" + std::to_string(index + 1) + "/" + std::to_string(plan_.steps.size()) + "] ";
+    char num[8];
+    std::snprintf(num, sizeof num, "%02zu", index + 1);
+    std::string name = s.id;
+    std::replace(name.begin(), name.end(), '/', '-');
+    step_log_path_ = run_dir_ / "steps" / (std::string(num) + "-" + name + ".log");
+    step_log_ = std::make_unique<std::ofstream>(step_log_path_);
+    r.log = Rel(step_log_path_);
+    r.status = "running";
+    r.start = UtcNow();
+    WriteJournal();
+    if (options_.interactive && !options_.quiet) {
+      status_ << counter << s.id << "  " << s.title << " ..." << std::flush;
+    }
+    log_->info("step {} ({})", s.id, s.title);
+    const auto t0 = Clock::now();
+    std::vector<std::string> outputs;
+    try {
+      for (const auto& op : s.ops) Dispatch(op, outputs);
+    } catch (const StepFailed& e) {
+      r.status = e.Code() == kExitInterrupted ? "interrupted" : "failed";
+      r.end = UtcNow();
+      r.exit_code = e.Code();
+      r.message = Redact(e.what(), secrets_);
+      const double secs = std::chrono::duration<double>(Clock::now() - t0).count();
+      durations_[s.id] = secs;
+      if (options_.interactive && !options_.quiet) status_ << "\r\033[K";
+      Line(counter + s.id + "  " + r.status + "  " + Seconds(secs));
+      step_log_.reset();
+      WriteJournal();
+      throw;
+    }
+    const double secs = std::chrono::duration<double>(Clock::now() - t0).count();
+    durations_[s.id] = secs;
+    r.status = "succeeded";
+    r.end = UtcNow();
+    if (options_.interactive && !options_.quiet) status_ << "\r\033[K";
+    Line(counter + s.id + "  ok  " + Seconds(secs));
+    step_log_.reset();
+    WriteJournal();
+  }
+
+  // One Execute per op type; `outputs` collects the step's command outputs
+  // for the checks that judge them.
+  void Dispatch(const PlanOp& op, std::vector<std::string>& outputs) {
+    std::visit(
+        Overloaded{
+            [&](const CommandOp& o) { Execute(o, outputs); }, [&](const AdoptOp& o) { Execute(o); },
+            [&](const WaitConditionOp& o) { Execute(o); },
+            [&](const WaitWebhookCaOp& o) { Execute(o); }, [&](const WaitGoneOp& o) { Execute(o); },
+            [&](const ClearFinalizersOp& o) { Execute(o); },
+            [&](const DeleteCrdsOp& o) { Execute(o); },
+            [&](const DeleteIfManagedOp& o) { Execute(o); },
+            [&](const ValidateOp&) { Log("config validated (strict)"); },
+            [&](const WriteStateValuesOp& o) { Execute(o); }, [&](const LockOp& o) { Execute(o); },
+            [&](const IdentityGuardOp& o) { Execute(o); },
+            [&](const CheckOp& o) { Execute(o, outputs); },
+            [&](const HostActionOp& o) {
+              throw StepFailed("host action " + o.action + " is not executable in this version");
+            }},
+        op);
+  }
+
+  void Execute(const CommandOp& o, std::vector<std::string>& outputs) {
+    std::vector<std::pair<std::string, std::string>> env;
+    for (const auto& b : o.env) {
+      env.emplace_back(b.name, b.secret ? config_.Get(b.name) : b.literal);
+    }
+    std::vector<std::string> argv = o.argv;
+    // helmfile apply skips a release whose failed upgrade left the same
+    // manifest (helmfile#1411): sync the components the preflight found failed.
+    if (IsHelmfileApply(argv) && SelectsFailedRelease(argv)) {
+      auto it = std::find(argv.begin(), argv.end(), "apply");
+      *it = "sync";
+      argv.erase(std::remove(argv.begin(), argv.end(), "--skip-diff-on-install"), argv.end());
+      Log("a release of this component is failed: helmfile sync instead of apply");
+    }
+    ProcessResult r;
+    for (int attempt = 1; attempt <= std::max(1, o.attempts); ++attempt) {
+      r = Spawn(argv, env, o.timeout_s);
+      const bool ok_code = !r.spawn_failed && !r.timed_out && r.signal == 0 &&
+                           std::find(o.ok_exit_codes.begin(), o.ok_exit_codes.end(), r.exit_code) !=
+                               o.ok_exit_codes.end();
+      if (ok_code) {
+        outputs.push_back(r.output);
+        return;
+      }
+      if (attempt < o.attempts) {
+        Log("attempt " + std::to_string(attempt) + " of " + std::to_string(o.attempts) +
+            " failed; retrying in 2s");
+        std::this_thread::sleep_for(std::chrono::seconds(2));
+      }
+    }
+    if (o.tolerate_failure) {
+      Log("tolerated failure: " + r.Describe());
+      outputs.push_back(r.output);
+      return;
+    }
+    Fail("command", argv, r);
+  }
+
+  static bool IsHelmfileApply(const std::vector<std::string>& argv) {
+    return !argv.empty() && argv[0] == "helmfile" &&
+           std::find(argv.begin(), argv.end(), "apply") != argv.end();
+  }
+  bool SelectsFailedRelease(const std::vector<std::string>& argv) const {
+    auto it = std::find(argv.begin(), argv.end(), "--selector");
+    if (it == argv.end() || it + 1 == argv.end()) return false;
+    const std::string selector = *(it + 1);
+    for (const auto& c : Components()) {
+      if ("component=" + std::string(c.selector) != selector && std::string(c.selector) != selector)
+        continue;
+      for (const auto& rel : c.releases) {
+        if (failed_releases_.contains(ResolveReleaseNamespace(rel, config_) + "/" +
+                                      std::string(rel.name)))
+          return true;
+      }
+    }
+    return false;
+  }
+
+  void Execute(const AdoptOp& o) {
+    // hello-web: "deployment/service/ingress/certificate" = several kinds.
+    std::vector<std::string> kinds;
+    std::stringstream ks(o.kind);
+    for (std::string k; std::getline(ks, k, '/');) kinds.push_back(k);
+    std::vector<std::string> existing;
+    for (const auto& kind : kinds) {
+      std::vector<std::string> args{"get", kind};
+      args.insert(args.end(), o.names.begin(), o.names.end());
+      if (!o.ns.empty()) args.insert(args.end(), {"--namespace", o.ns});
+      args.insert(args.end(), {"--ignore-not-found", "--output=name"});
+      ProcessResult r = Spawn(Kubectl(args), {}, 30);
+      if (!r.Ok()) continue;  // e.g. the kind's CRD does not exist yet: nothing to adopt
+      std::stringstream out(r.output);
+      for (std::string line; std::getline(out, line);) {
+        if (!line.empty() && line.find('/') != std::string::npos) existing.push_back(line);
+      }
+    }
+    if (existing.empty()) {
+      Log("adopt: nothing exists yet");
+      return;
+    }
+    std::vector<std::string> label{"label"};
+    label.insert(label.end(), existing.begin(), existing.end());
+    if (!o.ns.empty()) label.insert(label.end(), {"--namespace", o.ns});
+    label.insert(label.end(), {"app.kubernetes.io/managed-by=Helm", "--overwrite"});
+    MustRun(Kubectl(label), 30, "adopt (label)");
+    std::vector<std::string> annotate{"annotate"};
+    annotate.insert(annotate.end(), existing.begin(), existing.end());
+    if (!o.ns.empty()) annotate.insert(annotate.end(), {"--namespace", o.ns});
+    annotate.insert(annotate.end(),
+                    {"meta.helm.sh/release-name=" + o.release,
+                     "meta.helm.sh/release-namespace=" + o.release_ns, "--overwrite"});
+    MustRun(Kubectl(annotate), 30, "adopt (annotate)");
+  }
+
+  void Execute(const WaitConditionOp& o) {
+    std::vector<std::string> args{"wait", "--for=condition=" + o.condition};
+    args.insert(args.end(), o.objects.begin(), o.objects.end());
+    if (!o.ns.empty()) args.insert(args.end(), {"--namespace", o.ns});
+    args.push_back("--timeout=" + std::to_string(o.timeout_s) + "s");
+    MustRun(Kubectl(args), o.timeout_s + 10, "wait for " + o.condition);
+  }
+
+  bool WebhooksHaveCa(const WaitWebhookCaOp& o) {
+    ProcessResult r =
+        Spawn(Kubectl({"get", "validatingwebhookconfiguration", o.webhook_config, "--output=json"}),
+              {}, 30);
+    if (!r.Ok()) return false;
+    Json j = Json::parse(r.output, nullptr, false);
+    if (!j.is_object() || !j.contains("webhooks") || j["webhooks"].empty()) return false;
+    for (const auto& w : j["webhooks"]) {
+      const auto& cc = w.value("clientConfig", Json::object());
+      if (!cc.contains("caBundle") || !cc["caBundle"].is_string() ||
+          cc["caBundle"].get<std::string>().empty())
+        return false;
+    }
+    return true;
+  }
+  bool PollWebhooks(const WaitWebhookCaOp& o) {
+    const auto deadline = Clock::now() + std::chrono::seconds(o.timeout_s);
+    while (true) {
+      if (WebhooksHaveCa(o)) return true;  // satisfied: one query on a healthy cluster
+      if (Clock::now() >= deadline) return false;
+      std::this_thread::sleep_for(std::chrono::seconds(2));
+    }
+  }
+  void Execute(const WaitWebhookCaOp& o) {
+    if (PollWebhooks(o)) return;
+    Log("webhook caBundle still missing: restarting " + List(o.restart) + " once");
+    std::vector<std::string> args{"--namespace", o.ns, "rollout", "restart"};
+    for (const auto& d : o.restart) args.push_back("deployment/" + d);
+    MustRun(Kubectl(args), 60, "restart of the cert-manager webhook and cainjector");
+    if (!PollWebhooks(o)) {
+      throw StepFailed("every webhook of " + o.webhook_config + " still lacks a caBundle after " +
+                       std::to_string(2 * o.timeout_s) +
+                       "s and one restart; check the cainjector logs: kubectl -n " + o.ns +
+                       " logs deploy/cert-manager-cainjector");
+    }
+  }
+
+  static std::string List(const std::vector<std::string>& v) {
+    std::string out;
+    for (const auto& s : v) out += (out.empty() ? "" : ", ") + s;
+    return out;
+  }
+
+  // Objects still present: "kind/name" lines.
+  std::vector<std::string> Present(const WaitGoneOp& o) {
+    std::vector<std::string> args{"get"};
+    args.insert(args.end(), o.objects.begin(), o.objects.end());
+    if (!o.ns.empty()) args.insert(args.end(), {"--namespace", o.ns});
+    if (!o.selector.empty()) args.insert(args.end(), {"--selector", o.selector});
+    args.insert(args.end(), {"--ignore-not-found", "--output=name"});
+    ProcessResult r = Spawn(Kubectl(args), {}, 30);
+    std::vector<std::string> out;
+    if (!r.Ok()) {
+      // A kind that no longer exists (CRD gone) has nothing left.
+      if (r.output.find("the server doesn't have a resource type") != std::string::npos) return out;
+      Fail("query", args, r);
+    }
+    std::stringstream ss(r.output);
+    for (std::string line; std::getline(ss, line);) {
+      if (!line.empty()) out.push_back(line);
+    }
+    return out;
+  }
+  bool WaitDeleted(const std::vector<std::string>& objs, const std::string& ns, int timeout_s) {
+    std::vector<std::string> args{"wait", "--for=delete"};
+    args.insert(args.end(), objs.begin(), objs.end());
+    if (!ns.empty()) args.insert(args.end(), {"--namespace", ns});
+    args.push_back("--timeout=" + std::to_string(timeout_s) + "s");
+    return Spawn(Kubectl(args), {}, timeout_s + 10).Ok();
+  }
+  void Execute(const WaitGoneOp& o) {
+    auto present = Present(o);
+    if (present.empty()) return;  // one query when nothing is left
+    if (WaitDeleted(present, o.ns, o.timeout_s)) return;
+    if (o.force_timeout_s <= 0) {
+      throw StepFailed("still present after " + std::to_string(o.timeout_s) +
+                       "s: " + List(Present(o)));
+    }
+    present = Present(o);
+    if (present.empty()) return;
+    std::vector<std::string> del{"delete"};
+    del.insert(del.end(), present.begin(), present.end());
+    if (!o.ns.empty()) del.insert(del.end(), {"--namespace", o.ns});
+    del.insert(del.end(), {"--grace-period=0", "--force", "--ignore-not-found", "--wait=false"});
+    MustRun(Kubectl(del), 60, "force delete");
+    if (!WaitDeleted(present, o.ns, o.force_timeout_s)) {
+      throw StepFailed("still present after a force delete: " + List(Present(o)));
+    }
+  }
+
+  std::set<std::string> ExistingCrds() {
+    ProcessResult r =
+        MustRun(Kubectl({"get", "customresourcedefinitions", "--output=name"}), 30, "list CRDs");
+    std::set<std::string> out;
+    std::stringstream ss(r.output);
+    for (std::string line; std::getline(ss, line);) {
+      auto slash = line.find('/');
+      if (slash != std::string::npos) out.insert(line.substr(slash + 1));
+    }
+    return out;
+  }
+
+  void Execute(const ClearFinalizersOp& o) {
+    const auto crds = ExistingCrds();
+    std::vector<std::string> kinds;
+    for (const auto& k : o.kinds) {
+      if (crds.contains(k)) kinds.push_back(k);
+    }
+    if (kinds.empty()) {
+      Log("clear-finalizers: none of the CRDs exists (already clean)");
+      return;
+    }
+    std::string joined;
+    for (const auto& k : kinds) joined += (joined.empty() ? "" : ",") + k;
+    ProcessResult r = MustRun(Kubectl({"get", joined, "--all-namespaces", "--output=json"}), 60,
+                              "list objects with finalizers");
+    Json j = Json::parse(r.output, nullptr, false);
+    if (!j.is_object())
+      throw StepFailed("kubectl get " + joined + " returned output that is not JSON");
+    for (const auto& item : j.value("items", Json::array())) {
+      const auto& md = item.value("metadata", Json::object());
+      if (!md.contains("finalizers") || md["finalizers"].empty()) continue;
+      const std::string kind = item.value("kind", "");
+      const std::string api = item.value("apiVersion", "");
+      const std::string group = api.substr(0, api.find('/'));
+      const std::string resource = kind + "." + group;
+      std::vector<std::string> patch{"patch", resource, md.value("name", "")};
+      if (md.contains("namespace"))
+        patch.insert(patch.end(), {"--namespace", md.value("namespace", "")});
+      patch.insert(patch.end(), {"--type=merge", "--patch", R"({"metadata":{"finalizers":[]}})"});
+      MustRun(Kubectl(patch), 30, "clear finalizers");
+    }
+    MustRun(Kubectl({"delete", joined, "--all", "--all-namespaces", "--ignore-not-found",
+                     "--wait=false"}),
+            60, "delete cert-manager objects");
+  }
+
+  void Execute(const DeleteCrdsOp& o) {
+    std::vector<std::string> names;
+    for (const auto& c : ExistingCrds()) {
+      if (c.ends_with(o.suffix)) names.push_back("customresourcedefinition/" + c);
+    }
+    if (names.empty()) return;
+    std::vector<std::string> del{"delete"};
+    del.insert(del.end(), names.begin(), names.end());
+    del.insert(del.end(), {"--ignore-not-found", "--wait=false"});
+    MustRun(Kubectl(del), 60, "delete CRDs");
+    if (!WaitDeleted(names, "", o.timeout_s))
+      throw StepFailed("CRDs *" + o.suffix + " still present after " + std::to_string(o.timeout_s) +
+                       "s");
+  }
+
+  void Execute(const DeleteIfManagedOp& o) {
+    const auto eq = o.label.find('=');
+    const std::string label_key = o.label.substr(0, eq);
+    const std::string label_value = eq == std::string::npos ? "" : o.label.substr(eq + 1);
+    for (const auto& obj : o.objects) {
+      // "ns/kind/name"
+      const auto a = obj.find('/');
+      const auto b = obj.find('/', a + 1);
+      const std::string ns = obj.substr(0, a);
+      const std::string kind = obj.substr(a + 1, b - a - 1);
+      const std::string name = obj.substr(b + 1);
+      ProcessResult r = Spawn(
+          Kubectl({"get", kind, name, "--namespace", ns, "--ignore-not-found", "--output=json"}),
+          {}, 30);
+      if (!r.Ok() || r.output.find_first_not_of(" \n") == std::string::npos) continue;
+      Json j = Json::parse(r.output, nullptr, false);
+      if (!j.is_object() || !j.contains("metadata") || !j["metadata"].is_object()) continue;
+      const auto labels = j["metadata"].value("labels", Json::object());
+      if (!labels.contains(label_key) || labels[label_key] != label_value) {
+        Log("kept " + obj + " (not labelled " + o.label + ")");
+        continue;
+      }
+      MustRun(
+          Kubectl({"delete", kind, name, "--namespace", ns, "--ignore-not-found", "--wait=false"}),
+          30, "delete " + obj);
+    }
+  }
+
+  void Execute(const WriteStateValuesOp& o) {
+    const fs::path path = ResolveArg(o.path);
+    if (!WriteFileAtomic(path, ToYaml(StateValues(config_)), 0600)) {
+      throw StepFailed("cannot write the state values to " + path.string());
+    }
+    Log("state values written to " + Rel(path) + " (mode 0600)");
+  }
+
+  void Execute(const LockOp& o) {
+    std::string warning;
+    const std::string why = lock_.Acquire(ResolveArg(o.path), options_.command_line, warning);
+    if (!why.empty()) throw StepFailed(why, kExitRefused);
+    if (!warning.empty()) {
+      Err("warning: " + warning);
+      Log(warning);
+    }
+  }
+
+  void Execute(const IdentityGuardOp& o) {
+    std::string current;
+    if (!options_.context.empty()) {
+      ProcessResult r =
+          Spawn(Kubectl({"config", "get-contexts", options_.context, "--output=name"}), {}, 30);
+      if (!r.Ok())
+        throw StepFailed("context " + options_.context + " is not in the kubeconfig", kExitRefused);
+      current = options_.context;
+    } else {
+      ProcessResult r =
+          MustRun(Kubectl({"config", "current-context"}), 30, "reading the current kube context");
+      current = r.output.substr(0, r.output.find('\n'));
+    }
+    context_ = current;
+    if (!o.expected_context.empty() && current != o.expected_context) {
+      throw StepFailed(
+          "the kube context is " + current + ", but the config expects " + o.expected_context +
+              " (KUBE_CONTEXT); nothing was changed. Switch with 'kubectl config use-context " +
+              o.expected_context + "' or pass --context " + o.expected_context,
+          kExitRefused);
+    }
+    if (!o.expected_uid.empty()) {
+      ProcessResult r =
+          MustRun(Kubectl({"get", "namespace", "kube-system", "--output=jsonpath={.metadata.uid}"}),
+                  30, "reading the cluster identity");
+      std::string uid = r.output;
+      while (!uid.empty() && (uid.back() == '\n' || uid.back() == ' ')) uid.pop_back();
+      if (uid != o.expected_uid) {
+        throw StepFailed("this cluster's kube-system UID is " + uid + ", but CLUSTER_UID is " +
+                             o.expected_uid + ": a different cluster; nothing was changed",
+                         kExitRefused);
+      }
+    }
+    if (!resume_context_.empty() && resume_context_ != current) {
+      throw StepFailed("--resume: the run to resume used context " + resume_context_ +
+                           ", this one " + current + "; refusing to continue on another cluster",
+                       kExitRefused);
+    }
+    Log("kube context " + current);
+    if (plan_.mode == PlanMode::kDelete && !options_.yes) ConfirmDelete(current);
+  }
+
+  void ConfirmDelete(const std::string& context) {
+    if (!options_.interactive) {
+      throw StepFailed(
+          "delete needs confirmation: pass --yes (no terminal to ask on); nothing was changed",
+          kExitRefused);
+    }
+    status_ << "This deletes the platform from context '" << context
+            << "'. Type the context name to confirm: " << std::flush;
+    std::string answer;
+    std::getline(std::cin, answer);
+    if (answer != context)
+      throw StepFailed("delete not confirmed; nothing was changed", kExitRefused);
+  }
+
+  // Checks judge the outputs of the step's commands.
+  void Execute(const CheckOp& o, const std::vector<std::string>& outputs) {
+    const std::string last = outputs.empty() ? std::string() : outputs.back();
+    if (o.check == "note") return;
+    if (o.check == "helm-diff") {
+      if (last.find("diff") == std::string::npos) {
+        throw StepFailed(
+            "the helm-diff plugin is not installed (helmfile apply and verify/drift need it): helm "
+            "plugin install https://github.com/databus23/helm-diff");
+      }
+      return;
+    }
+    if (o.check == "cluster-access") return;  // the commands before it succeeded
+    if (o.check == "no-flannel") {
+      Json j = Json::parse(last, nullptr, false);
+      if (!j.is_object()) throw StepFailed("kubectl get nodes returned output that is not JSON");
+      for (const auto& n : j.value("items", Json::array())) {
+        const auto ann = Md(n).value("annotations", Json::object());
+        if (ann.contains("flannel.alpha.coreos.com/backend-type")) {
+          throw StepFailed("node " + Md(n).value("name", "?") +
+                           " runs flannel (annotation flannel.alpha.coreos.com/backend-type): "
+                           "reinstall k3s with --flannel-backend=none --disable-network-policy, or "
+                           "set CILIUM_SKIP_FLANNEL_CHECK=true");
+        }
+      }
+      return;
+    }
+    if (o.check == "teardown-gate") {
+      Json j = Json::parse(last, nullptr, false);
+      if (!j.is_object())
+        throw StepFailed(
+            "kubectl get namespaces,persistentvolumeclaims returned output that is not JSON");
+      std::set<std::string> managed;
+      for (auto ns : ManagedNamespaces()) managed.insert(std::string(ns));
+      for (const auto& item : j.value("items", Json::array())) {
+        const std::string kind = item.value("kind", "");
+        const auto& md = Md(item);
+        if (kind == "Namespace" && managed.contains(md.value("name", ""))) {
+          std::string why = "namespace " + md.value("name", "") + " still exists";
+          if (md.contains("finalizers")) why += " (finalizers: " + md["finalizers"].dump() + ")";
+          throw StepFailed(why + "; Cilium is not removed under live workloads");
+        }
+        if (kind == "PersistentVolumeClaim" && managed.contains(md.value("namespace", ""))) {
+          throw StepFailed("PVC " + md.value("namespace", "") + "/" + md.value("name", "") +
+                           " still exists; Cilium is not removed under live workloads");
+        }
+      }
+      return;
+    }
+    if (o.check == "clean") {
+      // The last command is `helm list -A -a -o json`: platform releases left?
+      Json rel = Json::parse(last, nullptr, false);
+      std::set<std::string> platform;
+      for (const auto& c : Components()) {
+        for (const auto& r : c.releases) platform.insert(std::string(r.name));
+      }
+      std::vector<std::string> left;
+      for (const auto& r : rel.is_array() ? rel : Json::array()) {
+        const std::string name = r.value("name", "");
+        if (platform.contains(name)) left.push_back(r.value("namespace", "") + "/" + name);
+      }
+      if (!left.empty()) throw StepFailed("platform Helm releases left: " + List(left));
+      if (outputs.size() >= 3) {
+        Json ns = Json::parse(outputs[outputs.size() - 3], nullptr, false);
+        std::set<std::string> managed;
+        for (auto m : ManagedNamespaces()) managed.insert(std::string(m));
+        for (const auto& item : ns.is_object() ? ns.value("items", Json::array()) : Json::array()) {
+          const auto& md = Md(item);
+          const std::string name = md.value("name", "");
+          if (item.value("kind", "") == "Namespace" && managed.contains(name))
+            throw StepFailed("managed namespace " + name + " is still there");
+          // CRDs are kept unless CM_DELETE_CRDS / CILIUM_DELETE_CRDS ask otherwise.
+          if (item.value("kind", "") == "CustomResourceDefinition" &&
+              ((name.ends_with("cert-manager.io") && config_.GetBool("CM_DELETE_CRDS")) ||
+               (name.ends_with(".cilium.io") && config_.GetBool("CILIUM_DELETE_CRDS"))))
+            throw StepFailed("platform CRD " + name + " is still there");
+        }
+      }
+      return;
+    }
+    // The verify checks (platform-state, drift, releases, https-smoke, ...)
+    // come with the verify command; they are reported, not judged, here.
+    Log("check " + o.check + ": not judged in this version (comes with 'platformctl verify')");
+    skipped_checks_.push_back(o.check);
+  }
+
+  // ---- preflight: the helm list -------------------------------------------
+
+  void NoteReleases(const std::string& helm_list_json) {
+    Json j = Json::parse(helm_list_json, nullptr, false);
+    if (!j.is_array()) return;
+    for (const auto& r : j) {
+      const std::string status = r.value("status", "");
+      const std::string id = r.value("namespace", "") + "/" + r.value("name", "");
+      if (status == "failed") failed_releases_.insert(id);
+      if (status.starts_with("pending-"))
+        pending_.push_back(id + " (" + status + ", revision " + r.value("revision", "?") + ")");
+    }
+  }
+
+  // ---- the trail -------------------------------------------------------------
+
+  void WriteJournal() {
+    Json steps = Json::array();
+    for (const auto& r : records_) {
+      Json s = {{"step", r.id}, {"status", r.status}};
+      if (!r.start.empty()) s["start"] = r.start;
+      if (!r.end.empty()) s["end"] = r.end;
+      if (r.status == "failed" || r.status == "interrupted") s["exitCode"] = r.exit_code;
+      if (!r.log.empty()) s["log"] = r.log;
+      if (!r.message.empty()) s["message"] = r.message;
+      steps.push_back(std::move(s));
+    }
+    Json j = {{"schemaVersion", 1},
+              {"mode", plan_.mode == PlanMode::kApply ? "apply" : "delete"},
+              {"profile", plan_.profile.empty() ? Json(nullptr) : Json(plan_.profile)},
+              {"fingerprint", fingerprint_},
+              {"context", context_},
+              {"status", run_status_},
+              {"start", started_},
+              {"command", Redact(options_.command_line, secrets_)},
+              {"steps", steps}};
+    if (!ended_.empty()) j["end"] = ended_;
+    WriteFileAtomic(run_dir_ / "journal.json", j.dump(2) + "\n", 0644);
+  }
+
+  std::string FindResumable(const fs::path& artifacts, const std::string& mode,
+                            std::set<std::string>& done) {
+    std::error_code ec;
+    std::vector<fs::path> runs;
+    for (const auto& e : fs::directory_iterator(artifacts / "runs", ec)) {
+      const std::string name = e.path().filename().string();
+      if (name.find("-" + mode) != std::string::npos && fs::exists(e.path() / "journal.json"))
+        runs.push_back(e.path());
+    }
+    std::sort(runs.begin(), runs.end());
+    if (runs.empty()) {
+      throw CommandError(kExitUsage, "--resume: no earlier " + mode + " run under " +
+                                         Rel(artifacts / "runs") + "; run without --resume");
+    }
+    const fs::path latest = runs.back();
+    std::ifstream in(latest / "journal.json");
+    std::stringstream ss;
+    ss << in.rdbuf();
+    Json j = Json::parse(ss.str(), nullptr, false);
+    if (!j.is_object())
+      throw CommandError(kExitUsage,
+                         "--resume: " + Rel(latest / "journal.json") + " is not readable JSON");
+    if (j.value("fingerprint", "") != fingerprint_) {
+      throw CommandError(kExitRefused,
+                         "--resume: the config changed since " + Rel(latest) +
+                             " (fingerprint differs), so its finished steps may not hold; "
+                             "run without --resume");
+    }
+    if (j.value("status", "") == "succeeded") {
+      throw CommandError(kExitUsage, "--resume: the latest " + mode + " run (" + Rel(latest) +
+                                         ") succeeded; nothing to resume");
+    }
+    resume_context_ = j.value("context", "");
+    for (const auto& s : j.value("steps", Json::array())) {
+      if (s.value("status", "") == "succeeded" || s.value("status", "") == "skipped")
+        done.insert(s.value("step", ""));
+    }
+    return Rel(latest);
+  }
+
+  void Summary(int code) {
+    if (options_.quiet && code == kExitOk) return;
+    const bool started = std::any_of(records_.begin(), records_.end(),
+                                     [](const StepRecord& r) { return r.status != "pending"; });
+    if (!started && code != kExitOk) {
+      status_ << (plan_.mode == PlanMode::kApply ? "apply" : "delete")
+              << " stopped before its first step: nothing was changed; run trail: " << Rel(run_dir_)
+              << "\n"
+              << std::flush;
+      return;
+    }
+    status_ << "\n";
+    size_t w = 4;
+    for (const auto& r : records_) w = std::max(w, r.id.size());
+    for (const auto& r : records_) {
+      std::string d = durations_.contains(r.id) ? Seconds(durations_.at(r.id)) : "";
+      status_ << "  " << r.id << std::string(w - r.id.size() + 2, ' ') << r.status
+              << (d.empty() ? "" : "  " + d) << "\n";
+    }
+    if (!skipped_checks_.empty()) {
+      status_ << "  (not judged in this version, see 'platformctl verify': "
+              << List(skipped_checks_) << ")\n";
+    }
+    const char* word = code == kExitOk            ? "succeeded"
+                       : code == kExitInterrupted ? "was interrupted"
+                                                  : "failed";
+    status_ << (plan_.mode == PlanMode::kApply ? "apply " : "delete ") << word << "; " << processes_
+            << " processes; run trail: " << Rel(run_dir_) << "\n";
+    if (code == kExitInterrupted || code == kExitFailed) {
+      status_ << "continue with: platformctl "
+              << (plan_.mode == PlanMode::kApply ? "apply" : "delete")
+              << " --resume (after fixing the cause)\n";
+    }
+    status_ << std::flush;
+  }
+
+  const Config& config_;
+  const Plan& plan_;
+  ProcessRunner& runner_;
+  const RunOptions& options_;
+  std::ostream& status_;
+  std::vector<std::string> secrets_;
+  std::vector<std::string> drop_env_;
+  std::shared_ptr<spdlog::logger> log_;
+  std::unique_ptr<std::ofstream> step_log_;
+  fs::path step_log_path_;
+  fs::path run_dir_;
+  RunLock lock_;
+  std::vector<StepRecord> records_;
+  std::map<std::string, double> durations_;
+  std::vector<std::string> preflight_outputs_;
+  std::set<std::string> failed_releases_;
+  std::vector<std::string> pending_;
+  std::vector<std::string> skipped_checks_;
+  std::string fingerprint_;
+  std::string context_;
+  std::string resume_context_;
+  std::string started_;
+  std::string ended_;
+  std::string run_status_ = "running";
+  long processes_ = 0;
+};
+
+}  // namespace
+
+std::string ConfigFingerprint(const Config& config, PlanMode mode) {
+  std::string text = mode == PlanMode::kApply ? "apply\n" : "delete\n";
+  text += "profile=" + config.ProfilePath() + "\n";
+  for (const auto* e : config.Entries()) {
+    if (e->Secret()) continue;
+    text += e->key + "=" + e->value + "\n";
+  }
+  return Sha256Hex(text);
+}
+
+int ExecutePlan(const Config& config, const Plan& plan, ProcessRunner& runner,
+                const RunOptions& options, std::ostream& status) {
+  Executor e(config, plan, runner, options, status);
+  return e.Run();
+}
+
+}  // namespace platformctl
