@@ -195,6 +195,7 @@ def helmfile(state):
             sel = ARGV[i + 1]
     if "apply" in ARGV or "sync" in ARGV:
         name = sel.split("=", 1)[-1]
+        name = {"apps-hello": "hello-web"}.get(name, name)  # selector -> release name
         rels = state.setdefault("releases", [])
         rels[:] = [r for r in rels if r["name"] != name]
         rels.append({"name": name, "namespace": state.get("release_ns", {}).get(name, "fake"),
