@@ -7,6 +7,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <variant>
 #include <vector>
 
@@ -78,7 +79,14 @@ struct WaitGoneOp {
   std::string ns;
   std::string selector;
   int timeout_s = 0;
-  int force_timeout_s = 0;  ///< 0 = no force delete
+  int force_timeout_s = 0;           ///< 0 = no force delete
+  bool only_if_terminating = false;  ///< wait only for objects being deleted
+};
+/// Helm repositories: one `helm repo list`, `helm repo add` for the missing
+/// or changed ones (each tried `attempts` times), one `helm repo update`.
+struct HelmReposOp {
+  std::vector<std::pair<std::string, std::string>> repos;  ///< name, URL
+  int attempts = 1;
 };
 /// Clear finalizers of the namespaced objects of these kinds (when the CRD
 /// exists), then delete them with --wait=false.
@@ -124,9 +132,10 @@ struct HostActionOp {
   int timeout_s = 0;
 };
 
-using PlanOp = std::variant<CommandOp, AdoptOp, WaitConditionOp, WaitWebhookCaOp, WaitGoneOp,
-                            ClearFinalizersOp, DeleteCrdsOp, DeleteIfManagedOp, ValidateOp,
-                            WriteStateValuesOp, LockOp, IdentityGuardOp, CheckOp, HostActionOp>;
+using PlanOp =
+    std::variant<CommandOp, AdoptOp, WaitConditionOp, WaitWebhookCaOp, WaitGoneOp,
+                 ClearFinalizersOp, DeleteCrdsOp, DeleteIfManagedOp, HelmReposOp, ValidateOp,
+                 WriteStateValuesOp, LockOp, IdentityGuardOp, CheckOp, HostActionOp>;
 
 /// The id of an op in plan output ("command" for CommandOp, else e.g. "adopt").
 std::string_view OpName(const PlanOp& op);

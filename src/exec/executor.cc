@@ -7,6 +7,7 @@
 #include <fcntl.h>
 #include <spdlog/logger.h>
 #include <spdlog/sinks/basic_file_sink.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -324,6 +325,7 @@ class Executor {
     spec.cwd = options_.repo_root;
     spec.timeout_ms = timeout_s > 0 ? timeout_s * 1000 : 0;
     const std::string shown = RedactedArgv(spec.argv, secrets_);
+    cached_key_.clear();  // any process may change what a cached query saw
     Log("$ " + shown);
     ++processes_;
     ProcessResult r = runner_.Run(spec, [this](std::string_view chunk) {
@@ -441,6 +443,7 @@ class Executor {
             [&](const ClearFinalizersOp& o) { Execute(o); },
             [&](const DeleteCrdsOp& o) { Execute(o); },
             [&](const DeleteIfManagedOp& o) { Execute(o); },
+            [&](const HelmReposOp& o) { Execute(o); },
             [&](const ValidateOp&) { Log("config validated (strict)"); },
             [&](const WriteStateValuesOp& o) { Execute(o); }, [&](const LockOp& o) { Execute(o); },
             [&](const IdentityGuardOp& o) { Execute(o); },
@@ -509,40 +512,117 @@ class Executor {
     return false;
   }
 
+  // Objects of `kinds` named `names` (in `ns`) as a kubectl List, or
+  // nullopt when a kind is unknown (its CRD is not installed yet).
+  std::optional<Json> GetObjects(const std::string& kinds, const std::vector<std::string>& names,
+                                 const std::string& ns) {
+    std::vector<std::string> args{"get", kinds};
+    args.insert(args.end(), names.begin(), names.end());
+    if (!ns.empty()) args.insert(args.end(), {"--namespace", ns});
+    args.insert(args.end(), {"--ignore-not-found", "--output=json"});
+    // The same query twice in a row (a terminating check, then adoption)
+    // costs one process; any other call in between forgets the answer.
+    std::string key;
+    for (const auto& a : args) key += a + '\0';
+    if (key == cached_key_) return cached_;
+    ProcessResult r = Spawn(Kubectl(args), {}, 30);
+    cached_key_ = key;
+    cached_ = std::nullopt;
+    if (!r.Ok()) return std::nullopt;
+    if (r.output.find_first_not_of(" \n") == std::string::npos) {
+      cached_ = Json{{"items", Json::array()}};
+      return cached_;
+    }
+    Json j = Json::parse(r.output, nullptr, false);
+    if (!j.is_object()) return std::nullopt;
+    if (!j.contains("items")) j = Json{{"items", Json::array({j})}};
+    cached_ = j;
+    return j;
+  }
+
   void Execute(const AdoptOp& o) {
-    // hello-web: "deployment/service/ingress/certificate" = several kinds.
+    // hello-web: "deployment/service/ingress/certificate" = several kinds,
+    // asked in one call; per kind when one of them is unknown (no CRD yet).
     std::vector<std::string> kinds;
     std::stringstream ks(o.kind);
     for (std::string k; std::getline(ks, k, '/');) kinds.push_back(k);
-    std::vector<std::string> existing;
-    for (const auto& kind : kinds) {
-      std::vector<std::string> args{"get", kind};
-      args.insert(args.end(), o.names.begin(), o.names.end());
-      if (!o.ns.empty()) args.insert(args.end(), {"--namespace", o.ns});
-      args.insert(args.end(), {"--ignore-not-found", "--output=name"});
-      ProcessResult r = Spawn(Kubectl(args), {}, 30);
-      if (!r.Ok()) continue;  // e.g. the kind's CRD does not exist yet: nothing to adopt
-      std::stringstream out(r.output);
-      for (std::string line; std::getline(out, line);) {
-        if (!line.empty() && line.find('/') != std::string::npos) existing.push_back(line);
+    std::string joined;
+    for (const auto& k : kinds) joined += (joined.empty() ? "" : ",") + k;
+    std::vector<Json> lists;
+    if (auto all = GetObjects(joined, o.names, o.ns)) {
+      lists.push_back(*all);
+    } else if (kinds.size() > 1) {
+      for (const auto& k : kinds) {
+        if (auto one = GetObjects(k, o.names, o.ns)) lists.push_back(*one);
       }
     }
-    if (existing.empty()) {
-      Log("adopt: nothing exists yet");
+    // Only what exists and is not yet owned by the release: a converged
+    // cluster costs one query.
+    std::vector<std::string> to_label;
+    std::vector<std::string> to_annotate;
+    for (const auto& list : lists) {
+      for (const auto& item : list.value("items", Json::array())) {
+        const Json& md = Md(item);
+        const std::string ref = item.value("kind", "") + "/" + md.value("name", "");
+        const auto labels = md.value("labels", Json::object());
+        const auto ann = md.value("annotations", Json::object());
+        if (labels.value("app.kubernetes.io/managed-by", "") != "Helm") to_label.push_back(ref);
+        if (ann.value("meta.helm.sh/release-name", "") != o.release ||
+            ann.value("meta.helm.sh/release-namespace", "") != o.release_ns) {
+          to_annotate.push_back(ref);
+        }
+      }
+    }
+    if (to_label.empty() && to_annotate.empty()) {
+      Log("adopt: nothing to adopt (absent, or already owned by " + o.release_ns + "/" + o.release +
+          ")");
       return;
     }
-    std::vector<std::string> label{"label"};
-    label.insert(label.end(), existing.begin(), existing.end());
-    if (!o.ns.empty()) label.insert(label.end(), {"--namespace", o.ns});
-    label.insert(label.end(), {"app.kubernetes.io/managed-by=Helm", "--overwrite"});
-    MustRun(Kubectl(label), 30, "adopt (label)");
-    std::vector<std::string> annotate{"annotate"};
-    annotate.insert(annotate.end(), existing.begin(), existing.end());
-    if (!o.ns.empty()) annotate.insert(annotate.end(), {"--namespace", o.ns});
-    annotate.insert(annotate.end(),
-                    {"meta.helm.sh/release-name=" + o.release,
-                     "meta.helm.sh/release-namespace=" + o.release_ns, "--overwrite"});
-    MustRun(Kubectl(annotate), 30, "adopt (annotate)");
+    if (!to_label.empty()) {
+      std::vector<std::string> label{"label"};
+      label.insert(label.end(), to_label.begin(), to_label.end());
+      if (!o.ns.empty()) label.insert(label.end(), {"--namespace", o.ns});
+      label.insert(label.end(), {"app.kubernetes.io/managed-by=Helm", "--overwrite"});
+      MustRun(Kubectl(label), 30, "adopt (label)");
+    }
+    if (!to_annotate.empty()) {
+      std::vector<std::string> annotate{"annotate"};
+      annotate.insert(annotate.end(), to_annotate.begin(), to_annotate.end());
+      if (!o.ns.empty()) annotate.insert(annotate.end(), {"--namespace", o.ns});
+      annotate.insert(annotate.end(),
+                      {"meta.helm.sh/release-name=" + o.release,
+                       "meta.helm.sh/release-namespace=" + o.release_ns, "--overwrite"});
+      MustRun(Kubectl(annotate), 30, "adopt (annotate)");
+    }
+  }
+
+  void Execute(const HelmReposOp& o) {
+    ProcessResult list = Spawn({"helm", "repo", "list", "--output=json"}, {}, 30);
+    std::map<std::string, std::string> have;
+    // `helm repo list` exits 1 ("no repositories to show") on a fresh host.
+    Json j = list.Ok() ? Json::parse(list.output, nullptr, false) : Json::array();
+    for (const auto& r : j.is_array() ? j : Json::array()) {
+      have[r.value("name", "")] = r.value("url", "");
+    }
+    auto norm = [](std::string u) {
+      while (!u.empty() && u.back() == '/') u.pop_back();
+      return u;
+    };
+    std::vector<std::string> names;
+    for (const auto& [name, url] : o.repos) {
+      names.push_back(name);
+      auto it = have.find(name);
+      if (it != have.end() && norm(it->second) == norm(url)) continue;
+      CommandOp add;
+      add.argv = {"helm", "repo", "add", name, url, "--force-update"};
+      add.timeout_s = 60;
+      add.attempts = o.attempts;
+      std::vector<std::string> ignored;
+      Execute(add, ignored);
+    }
+    std::vector<std::string> update{"helm", "repo", "update"};
+    update.insert(update.end(), names.begin(), names.end());
+    MustRun(update, 120, "helm repo update");
   }
 
   void Execute(const WaitConditionOp& o) {
@@ -624,6 +704,23 @@ class Executor {
     return Spawn(Kubectl(args), {}, timeout_s + 10).Ok();
   }
   void Execute(const WaitGoneOp& o) {
+    if (o.only_if_terminating) {
+      std::vector<std::string> terminating;
+      for (const auto& obj : o.objects) {
+        const auto slash = obj.find('/');
+        auto list = GetObjects(obj.substr(0, slash), {obj.substr(slash + 1)}, o.ns);
+        for (const auto& item : list ? list->value("items", Json::array()) : Json::array()) {
+          if (Md(item).contains("deletionTimestamp")) terminating.push_back(obj);
+        }
+      }
+      if (terminating.empty()) return;  // absent or live: nothing to wait for
+      Log("terminating: " + List(terminating));
+      if (!WaitDeleted(terminating, o.ns, o.timeout_s)) {
+        throw StepFailed("still terminating after " + std::to_string(o.timeout_s) +
+                         "s: " + List(terminating));
+      }
+      return;
+    }
     auto present = Present(o);
     if (present.empty()) return;  // one query when nothing is left
     if (WaitDeleted(present, o.ns, o.timeout_s)) return;
@@ -929,7 +1026,15 @@ class Executor {
               {"start", started_},
               {"command", Redact(options_.command_line, secrets_)},
               {"steps", steps}};
-    if (!ended_.empty()) j["end"] = ended_;
+    if (!ended_.empty()) {
+      j["end"] = ended_;
+      rusage self{};
+      ::getrusage(RUSAGE_SELF, &self);
+      const double cpu = static_cast<double>(self.ru_utime.tv_sec + self.ru_stime.tv_sec) +
+                         static_cast<double>(self.ru_utime.tv_usec + self.ru_stime.tv_usec) / 1e6;
+      j["processes"] = processes_;
+      j["cpuSeconds"] = cpu;  // platformctl's own CPU, children excluded
+    }
     WriteFileAtomic(run_dir_ / "journal.json", j.dump(2) + "\n", 0644);
   }
 
@@ -1034,6 +1139,8 @@ class Executor {
   std::string ended_;
   std::string run_status_ = "running";
   long processes_ = 0;
+  std::string cached_key_;
+  std::optional<Json> cached_;
 };
 
 }  // namespace

@@ -332,7 +332,6 @@ class Builder {
 
   void Prereqs() {
     auto& tools = Step("prereqs", "tools", "Check tools and versions", "always", {"01"});
-    tools.ops.push_back(Cmd(a_.Kubectl({"version", "--client", "--output=json"}), {}, 30));
     tools.ops.push_back(Cmd(a_.Helm({"version", "--short"}), {}, 30));
     tools.ops.push_back(Cmd(a_.HelmfileGlobal({"--version"}), {}, 30));
     if (config_.GetBool("FEAT_VERIFY")) {
@@ -343,14 +342,8 @@ class Builder {
 
     auto& access =
         Step("prereqs", "cluster-access", "Check cluster access and identity", "always", {"15"});
-    // `kubectl --context C config current-context` ignores --context, so an
-    // explicit context is checked by name instead.
-    if (options_.context.empty()) {
-      access.ops.push_back(Cmd(a_.Kubectl({"config", "current-context"}), {}, 30));
-    } else {
-      access.ops.push_back(
-          Cmd(a_.Kubectl({"config", "get-contexts", options_.context, "--output=name"}), {}, 30));
-    }
+    // The context itself is checked by the preflight's identity guard; this
+    // asks the API server (client and server versions in one call).
     access.ops.push_back(Cmd(a_.Kubectl({"version", "--output=json"}), {}, 30));
     access.ops.push_back(
         Check("cluster-access",
@@ -363,7 +356,8 @@ class Builder {
 
     auto& repos = Step("prereqs", "helm-repos", "Add the Helm repositories of enabled components",
                        "always", {"25"});
-    std::vector<std::string> names;
+    HelmReposOp helm_repos;
+    helm_repos.attempts = std::max(1, static_cast<int>(config_.GetInt("HELM_REPO_RETRIES")));
     for (const auto& repo : HelmRepos()) {
       bool used = false;
       for (const auto& c : Components()) {
@@ -372,16 +366,9 @@ class Builder {
           used = true;
       }
       if (!used) continue;
-      names.emplace_back(repo.name);
-      CommandOp op = Cmd(
-          a_.Helm({"repo", "add", std::string(repo.name), std::string(repo.url), "--force-update"}),
-          {}, 60);
-      op.attempts = std::max(1, static_cast<int>(config_.GetInt("HELM_REPO_RETRIES")));
-      repos.ops.push_back(op);
+      helm_repos.repos.emplace_back(std::string(repo.name), std::string(repo.url));
     }
-    std::vector<std::string> update{"repo", "update"};
-    update.insert(update.end(), names.begin(), names.end());
-    repos.ops.push_back(Cmd(a_.Helm(update), {}, 120));
+    repos.ops.push_back(helm_repos);
 
     const Component* ns = FindComponent("platform-namespaces");
     auto& nss = Step("prereqs", "namespaces", "Platform namespaces", "always", {"20"});
@@ -405,13 +392,15 @@ class Builder {
     }
     auto& s = Step("cilium", "install", "Cilium CNI and Hubble", WhyComponent(*c, config_), {"26"});
     s.component = std::string(c->id);
-    s.ops.push_back(WaitGoneOp{{"namespace/cilium-secrets"}, "", "", 120, 0});
+    s.ops.push_back(WaitGoneOp{{"namespace/cilium-secrets"}, "", "", 120, 0, true});
     s.ops.push_back(Adopt("namespace", {"cilium-secrets"}, "cilium", "kube-system"));
     s.ops.push_back(HelmfileApply(s, *c));
-    for (const char* w :
-         {"ds/cilium", "deploy/cilium-operator", "deploy/hubble-relay", "deploy/hubble-ui"}) {
-      s.ops.push_back(Rollout("kube-system", w));
-    }
+    s.ops.push_back(Rollout("kube-system", "ds/cilium"));
+    s.ops.push_back(WaitConditionOp{
+        {"deployment/cilium-operator", "deployment/hubble-relay", "deployment/hubble-ui"},
+        "kube-system",
+        "Available",
+        static_cast<int>(timeout_)});
   }
 
   void CertManager() {
@@ -502,12 +491,12 @@ class Builder {
     if (!config_.GetBool("FEAT_VERIFY")) return;
     auto& state = Step("verify", "platform-state", "Live state matches the config (core tier)",
                        "FEAT_VERIFY=true", {"91"});
+    // One process for every kind the core checks read (cert-manager's CRDs
+    // exist by now: cert-manager/install waited for them).
     state.ops.push_back(
-        Cmd(a_.Kubectl({"get", "namespaces,deployments,daemonsets,statefulsets,ingresses,services",
-                        "--all-namespaces", "--output=json"}),
-            {}, 60));
-    state.ops.push_back(
-        Cmd(a_.Kubectl({"get", "clusterissuers.cert-manager.io,certificates.cert-manager.io",
+        Cmd(a_.Kubectl({"get",
+                        "namespaces,deployments,daemonsets,statefulsets,ingresses,services,"
+                        "clusterissuers.cert-manager.io,certificates.cert-manager.io",
                         "--all-namespaces", "--output=json"}),
             {}, 60));
     state.ops.push_back(
@@ -630,7 +619,7 @@ class Builder {
       s.ops.push_back(Cmd(a_.Kubectl(argv), {}, 60));
       std::vector<std::string> objs;
       for (const auto& c : crds) objs.push_back("crd/" + c);
-      s.ops.push_back(WaitGoneOp{objs, "", "", static_cast<int>(timeout_), 0});
+      s.ops.push_back(WaitGoneOp{objs, "", "", static_cast<int>(timeout_), 0, false});
     }
   }
 
@@ -668,8 +657,9 @@ class Builder {
     // One bounded wait for all namespaces together (W39).
     std::vector<std::string> ns_objs;
     for (const auto& n : nss) ns_objs.push_back("namespace/" + n);
-    ns.ops.push_back(WaitGoneOp{
-        ns_objs, "", "", static_cast<int>(config_.GetInt("NAMESPACE_DELETE_TIMEOUT_SECS")), 0});
+    ns.ops.push_back(WaitGoneOp{ns_objs, "", "",
+                                static_cast<int>(config_.GetInt("NAMESPACE_DELETE_TIMEOUT_SECS")),
+                                0, false});
     auto& gate = Step("teardown", "gate", "No PVCs or managed namespaces left before Cilium goes",
                       "always", {"99"});
     gate.ops.push_back(Cmd(a_.Kubectl({"get", "namespaces,persistentvolumeclaims",
@@ -700,7 +690,7 @@ class Builder {
                                     "app.kubernetes.io/part-of=cilium", "--ignore-not-found"}),
                         {}, 60));
     s.ops.push_back(
-        WaitGoneOp{{"pods"}, "kube-system", "app.kubernetes.io/part-of=cilium", 60, 30});
+        WaitGoneOp{{"pods"}, "kube-system", "app.kubernetes.io/part-of=cilium", 60, 30, false});
     if (config_.GetBool("CILIUM_DELETE_CRDS")) {
       // After Cilium is uninstalled (W38).
       s.ops.push_back(DeleteCrdsOp{".cilium.io", static_cast<int>(timeout_)});

@@ -68,7 +68,8 @@ nlohmann::ordered_json OpParams(const PlanOp& op) {
             return J{{"objects", o.objects},
                      {"namespace", o.ns},
                      {"selector", o.selector},
-                     {"forceTimeoutSeconds", o.force_timeout_s}};
+                     {"forceTimeoutSeconds", o.force_timeout_s},
+                     {"onlyIfTerminating", o.only_if_terminating}};
           },
           [](const ClearFinalizersOp& o) {
             return J{{"kinds", o.kinds}};
@@ -78,6 +79,11 @@ nlohmann::ordered_json OpParams(const PlanOp& op) {
           },
           [](const DeleteIfManagedOp& o) {
             return J{{"objects", o.objects}, {"label", o.label}};
+          },
+          [](const HelmReposOp& o) {
+            J repos = J::array();
+            for (const auto& [name, url] : o.repos) repos.push_back({{"name", name}, {"url", url}});
+            return J{{"repos", repos}, {"attempts", o.attempts}};
           },
           [](const ValidateOp&) {
             return J{{"mode", "strict"}};
@@ -355,6 +361,7 @@ std::string_view OpName(const PlanOp& op) {
           [](const ClearFinalizersOp&) { return std::string_view("clear-finalizers"); },
           [](const DeleteCrdsOp&) { return std::string_view("delete-crds"); },
           [](const DeleteIfManagedOp&) { return std::string_view("delete-if-managed"); },
+          [](const HelmReposOp&) { return std::string_view("helm-repos"); },
           [](const ValidateOp&) { return std::string_view("validate"); },
           [](const WriteStateValuesOp&) { return std::string_view("write-state-values"); },
           [](const LockOp&) { return std::string_view("lock"); },
@@ -375,6 +382,7 @@ int OpTimeout(const PlanOp& op) {
                         [](const ClearFinalizersOp& o) { return o.timeout_s; },
                         [](const DeleteCrdsOp& o) { return o.timeout_s; },
                         [](const DeleteIfManagedOp&) { return 60; },
+                        [](const HelmReposOp& o) { return 60 * o.attempts + 120; },
                         [](const ValidateOp&) { return 0; },
                         [](const WriteStateValuesOp&) { return 0; },
                         [](const LockOp&) { return 0; },
@@ -409,8 +417,11 @@ std::string DescribeOp(const PlanOp& op) {
             std::string what = List(o.objects);
             if (!o.selector.empty()) what += " labelled " + o.selector;
             if (!o.ns.empty()) what += " in " + o.ns;
-            std::string out = "wait ≤ " + Secs(o.timeout_s) + " (one kubectl wait): " + what +
-                              " gone (none left is success at once)";
+            std::string out = o.only_if_terminating
+                                  ? "if " + what + " is terminating, wait ≤ " + Secs(o.timeout_s) +
+                                        " for it to go"
+                                  : "wait ≤ " + Secs(o.timeout_s) + " (one kubectl wait): " + what +
+                                        " gone (none left is success at once)";
             if (o.force_timeout_s > 0)
               out += "; then force-delete the rest (grace 0) and wait ≤ " + Secs(o.force_timeout_s);
             return out;
@@ -426,6 +437,15 @@ std::string DescribeOp(const PlanOp& op) {
           },
           [](const DeleteIfManagedOp& o) {
             return "delete " + List(o.objects) + " only when labelled " + o.label;
+          },
+          [](const HelmReposOp& o) {
+            std::string names;
+            for (const auto& [name, url] : o.repos)
+              names += (names.empty() ? "" : ", ") + name + "=" + url;
+            return "helm repositories " + names +
+                   ": one helm repo list, helm repo add --force-update for the missing or changed "
+                   "ones (" +
+                   std::to_string(o.attempts) + " attempts, 2 s apart), one helm repo update";
           },
           [](const ValidateOp&) {
             return std::string(

@@ -75,6 +75,19 @@ def words(argv):
     return out
 
 
+def same_kind(kind, asked):
+    a = asked.lower().split(".")[0]
+    k = kind.lower()
+    return a in (k, k + "s", k + "es")
+
+
+def obj_json(o):
+    md = {"name": o["name"], "labels": o.get("labels", {}), "annotations": o.get("annotations", {})}
+    if o.get("namespace"):
+        md["namespace"] = o["namespace"]
+    return {"kind": o["kind"], "metadata": md}
+
+
 def kube_list(items):
     print(json.dumps({"apiVersion": "v1", "kind": "List", "items": items}))
 
@@ -134,21 +147,34 @@ def kubectl(state):
                           for p in state.get("pvcs", [])]
             if k in ("customresourcedefinitions",):
                 items += [{"kind": "CustomResourceDefinition", "metadata": {"name": c}} for c in state.get("crds", [])]
-        if "--output=name" in argv:
-            objects = state.get("objects", [])
-            for k in kinds:
-                base = k.rstrip("s")
-                for n in names:
-                    if base + "/" + n in objects or (base == "namespace" and n in state.get("namespaces", []) and "namespace/" + n in objects):
-                        print(base + "/" + n)
+        if names:
+            found = [o for o in state.get("objects", [])
+                     if any(same_kind(o["kind"], k) for k in kinds) and o["name"] in names
+                     and o.get("namespace", "") == ns_of(argv)]
+            if "--output=name" in argv:
+                for o in found:
+                    print(o["kind"].lower() + "/" + o["name"])
+            elif "--output=json" in argv and found:
+                kube_list([obj_json(o) for o in found])
             return 0
-        if "--output=json" in argv and (items or not names):
+        if "--output=json" in argv:
             kube_list(items)
+        return 0
+    if verb in ("label", "annotate"):
+        field = "labels" if verb == "label" else "annotations"
+        refs = [a for a in w[1:] if "/" in a and "=" not in a]
+        pairs = dict(a.split("=", 1) for a in w[1:] if "=" in a)
+        for o in state.get("objects", []):
+            if o["kind"] + "/" + o["name"] in refs or o["kind"].lower() + "/" + o["name"] in refs:
+                o.setdefault(field, {}).update(pairs)
+        save(state)
         return 0
     if verb == "delete":
         targets = w[1:]
         if targets and targets[0] == "namespace":
             state["namespaces"] = [n for n in state.get("namespaces", []) if n not in targets[1:]]
+            state["objects"] = [o for o in state.get("objects", [])
+                                if not (o["kind"] == "Namespace" and o["name"] in targets[1:])]
         if targets and targets[0] in ("customresourcedefinition", "customresourcedefinitions", "crd"):
             state["crds"] = [c for c in state.get("crds", []) if c not in targets[1:]]
         for t in targets:
@@ -174,6 +200,16 @@ def helm(state):
         return 0
     if w[0] == "list":
         print(json.dumps(state.get("releases", [])))
+        return 0
+    if w[0] == "repo" and w[1] == "list":
+        if not state.get("repos"):
+            print("Error: no repositories to show", file=sys.stderr)
+            return 1
+        print(json.dumps([{"name": n, "url": u} for n, u in state["repos"].items()]))
+        return 0
+    if w[0] == "repo" and w[1] == "add":
+        state.setdefault("repos", {})[w[2]] = w[3]
+        save(state)
         return 0
     if w[0] == "uninstall":
         ns = ns_of(ARGV)
@@ -213,10 +249,16 @@ def helmfile(state):
             crds.append("ciliumnetworkpolicies.cilium.io")
         if name == "platform-namespaces":
             nss = state.setdefault("namespaces", [])
+            objs = state.setdefault("objects", [])
             for n in ("platform-system", "ingress", "cert-manager", "logging", "observability",
                       "storage", "apps-staging", "apps-prod"):
                 if n not in nss:
                     nss.append(n)
+                if not any(o["kind"] == "Namespace" and o["name"] == n for o in objs):
+                    objs.append({"kind": "Namespace", "name": n,
+                                 "labels": {"app.kubernetes.io/managed-by": "Helm"},
+                                 "annotations": {"meta.helm.sh/release-name": "platform-namespaces",
+                                                 "meta.helm.sh/release-namespace": "kube-system"}})
         save(state)
     return 0
 
