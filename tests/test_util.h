@@ -88,22 +88,31 @@ struct CliResult {
   std::string err;
 };
 
-/// Runs the built platformctl with `args`, in `cwd`, with exactly `env`
-/// (plus PATH) as its environment.
-inline CliResult RunCli(const std::vector<std::string>& args, const std::string& cwd,
-                        const std::map<std::string, std::string>& env = {}) {
+/// Runs `argv` (argv[0] looked up in env's PATH when it has no '/'), in `cwd`,
+/// with exactly `env` (plus a default PATH) as its environment. No shell.
+inline CliResult RunProgram(const std::vector<std::string>& argv_in, const std::string& cwd,
+                            const std::map<std::string, std::string>& env = {}) {
   namespace fs = std::filesystem;
   char tmpl[] = "/tmp/platformctl-out-XXXXXX";
   fs::path dir = ::mkdtemp(tmpl);
   const std::string out_path = (dir / "out").string();
   const std::string err_path = (dir / "err").string();
-  std::vector<std::string> argv_s{Binary()};
-  argv_s.insert(argv_s.end(), args.begin(), args.end());
+  std::map<std::string, std::string> full = env;
+  if (!full.contains("PATH")) full["PATH"] = "/usr/local/bin:/usr/bin:/bin";
+  std::vector<std::string> argv_s = argv_in;
+  if (!argv_s.empty() && argv_s[0].find('/') == std::string::npos) {
+    std::stringstream ps(full["PATH"]);
+    for (std::string d; std::getline(ps, d, ':');) {
+      const fs::path cand = fs::path(d.empty() ? "." : d) / argv_s[0];
+      if (::access(cand.c_str(), X_OK) == 0) {
+        argv_s[0] = cand.string();
+        break;
+      }
+    }
+  }
   std::vector<char*> argv;
   for (auto& a : argv_s) argv.push_back(a.data());
   argv.push_back(nullptr);
-  std::map<std::string, std::string> full = env;
-  if (!full.contains("PATH")) full["PATH"] = "/usr/local/bin:/usr/bin:/bin";
   std::vector<std::string> env_s;
   for (const auto& [k, v] : full) env_s.push_back(k + "=" + v);
   std::vector<char*> envp;
@@ -128,6 +137,15 @@ inline CliResult RunCli(const std::vector<std::string>& args, const std::string&
   std::error_code ec;
   fs::remove_all(dir, ec);
   return r;
+}
+
+/// Runs the built platformctl with `args`, in `cwd`, with exactly `env`
+/// (plus PATH) as its environment.
+inline CliResult RunCli(const std::vector<std::string>& args, const std::string& cwd,
+                        const std::map<std::string, std::string>& env = {}) {
+  std::vector<std::string> argv{Binary()};
+  for (const auto& a : args) argv.push_back(a);  // push_back: GCC 12 -O3 (AGENTS.md)
+  return RunProgram(argv, cwd, env);
 }
 
 }  // namespace platformctl::testing

@@ -99,6 +99,14 @@ struct DeleteCrdsOp {
   std::string suffix;
   int timeout_s = 0;
 };
+/// Delete an object of a custom kind when its CRD exists (`kubectl delete
+/// --ignore-not-found` fails on an unknown kind, e.g. k3s's HelmChartConfig
+/// on a cluster without the bundled Traefik).
+struct DeleteCustomObjectOp {
+  std::string crd;  ///< e.g. "helmchartconfigs.helm.cattle.io"
+  std::string name;
+  std::string ns;
+};
 /// Delete objects only when they carry the managed label.
 struct DeleteIfManagedOp {
   std::vector<std::string> objects;  ///< "ns/kind/name"
@@ -132,10 +140,10 @@ struct HostActionOp {
   int timeout_s = 0;
 };
 
-using PlanOp =
-    std::variant<CommandOp, AdoptOp, WaitConditionOp, WaitWebhookCaOp, WaitGoneOp,
-                 ClearFinalizersOp, DeleteCrdsOp, DeleteIfManagedOp, HelmReposOp, ValidateOp,
-                 WriteStateValuesOp, LockOp, IdentityGuardOp, CheckOp, HostActionOp>;
+using PlanOp = std::variant<CommandOp, AdoptOp, WaitConditionOp, WaitWebhookCaOp, WaitGoneOp,
+                            ClearFinalizersOp, DeleteCrdsOp, DeleteCustomObjectOp,
+                            DeleteIfManagedOp, HelmReposOp, ValidateOp, WriteStateValuesOp, LockOp,
+                            IdentityGuardOp, CheckOp, HostActionOp>;
 
 /// The id of an op in plan output ("command" for CommandOp, else e.g. "adopt").
 std::string_view OpName(const PlanOp& op);

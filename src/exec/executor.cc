@@ -444,6 +444,7 @@ class Executor {
             [&](const DeleteCrdsOp& o) { Execute(o); },
             [&](const DeleteIfManagedOp& o) { Execute(o); },
             [&](const HelmReposOp& o) { Execute(o); },
+            [&](const DeleteCustomObjectOp& o) { Execute(o); },
             [&](const ValidateOp&) { Log("config validated (strict)"); },
             [&](const WriteStateValuesOp& o) { Execute(o); }, [&](const LockOp& o) { Execute(o); },
             [&](const IdentityGuardOp& o) { Execute(o); },
@@ -802,6 +803,15 @@ class Executor {
                        "s");
   }
 
+  void Execute(const DeleteCustomObjectOp& o) {
+    if (!ExistingCrds().contains(o.crd)) {
+      Log("no CRD " + o.crd + ": nothing to delete");
+      return;
+    }
+    MustRun(Kubectl({"delete", o.crd, o.name, "--namespace", o.ns, "--ignore-not-found"}), 60,
+            "delete " + o.crd + " " + o.name);
+  }
+
   void Execute(const DeleteIfManagedOp& o) {
     const auto eq = o.label.find('=');
     const std::string label_key = o.label.substr(0, eq);
@@ -1107,9 +1117,9 @@ class Executor {
     status_ << (plan_.mode == PlanMode::kApply ? "apply " : "delete ") << word << "; " << processes_
             << " processes; run trail: " << Rel(run_dir_) << "\n";
     if (code == kExitInterrupted || code == kExitFailed) {
-      status_ << "continue with: platformctl "
-              << (plan_.mode == PlanMode::kApply ? "apply" : "delete")
-              << " --resume (after fixing the cause)\n";
+      status_ << (plan_.mode == PlanMode::kApply
+                      ? "continue with: platformctl apply --resume (after fixing the cause)\n"
+                      : "delete is idempotent: run it again after fixing the cause\n");
     }
     status_ << std::flush;
   }

@@ -448,8 +448,7 @@ class Builder {
       auto& s = Step("ingress", "traefik", "Traefik configuration (k3s HelmChartConfig)",
                      WhyComponent(*traefik, config_), {"31"});
       s.component = std::string(traefik->id);
-      s.ops.push_back(
-          Cmd(a_.Kubectl({"apply", "--filename", std::string(kTraefikConfig)}), {}, 60));
+      s.ops.push_back(Cmd(a_.Kubectl({"apply", "--filename", RepoPath(kTraefikConfig)}), {}, 60));
       s.ops.push_back(Rollout("kube-system", "deploy/traefik"));
     }
   }
@@ -592,9 +591,9 @@ class Builder {
                    "always", {"31"});
     s.component = "ingress-nginx";
     s.ops.push_back(Uninstall("ingress", "ingress-nginx"));
+    // k3s's HelmChartConfig CRD exists only with its bundled Traefik.
     s.ops.push_back(
-        Cmd(a_.Kubectl({"delete", "--filename", std::string(kTraefikConfig), "--ignore-not-found"}),
-            {}, 60));
+        DeleteCustomObjectOp{"helmchartconfigs.helm.cattle.io", "traefik", "kube-system"});
   }
 
   void DeleteIssuers() {

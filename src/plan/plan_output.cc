@@ -80,6 +80,9 @@ nlohmann::ordered_json OpParams(const PlanOp& op) {
           [](const DeleteIfManagedOp& o) {
             return J{{"objects", o.objects}, {"label", o.label}};
           },
+          [](const DeleteCustomObjectOp& o) {
+            return J{{"crd", o.crd}, {"name", o.name}, {"namespace", o.ns}};
+          },
           [](const HelmReposOp& o) {
             J repos = J::array();
             for (const auto& [name, url] : o.repos) repos.push_back({{"name", name}, {"url", url}});
@@ -361,6 +364,7 @@ std::string_view OpName(const PlanOp& op) {
           [](const ClearFinalizersOp&) { return std::string_view("clear-finalizers"); },
           [](const DeleteCrdsOp&) { return std::string_view("delete-crds"); },
           [](const DeleteIfManagedOp&) { return std::string_view("delete-if-managed"); },
+          [](const DeleteCustomObjectOp&) { return std::string_view("delete-custom-object"); },
           [](const HelmReposOp&) { return std::string_view("helm-repos"); },
           [](const ValidateOp&) { return std::string_view("validate"); },
           [](const WriteStateValuesOp&) { return std::string_view("write-state-values"); },
@@ -382,6 +386,7 @@ int OpTimeout(const PlanOp& op) {
                         [](const ClearFinalizersOp& o) { return o.timeout_s; },
                         [](const DeleteCrdsOp& o) { return o.timeout_s; },
                         [](const DeleteIfManagedOp&) { return 60; },
+                        [](const DeleteCustomObjectOp&) { return 60; },
                         [](const HelmReposOp& o) { return 60 * o.attempts + 120; },
                         [](const ValidateOp&) { return 0; },
                         [](const WriteStateValuesOp&) { return 0; },
@@ -437,6 +442,10 @@ std::string DescribeOp(const PlanOp& op) {
           },
           [](const DeleteIfManagedOp& o) {
             return "delete " + List(o.objects) + " only when labelled " + o.label;
+          },
+          [](const DeleteCustomObjectOp& o) {
+            return "delete " + o.crd + " " + o.ns + "/" + o.name +
+                   " if that CRD exists (nothing to do otherwise)";
           },
           [](const HelmReposOp& o) {
             std::string names;
