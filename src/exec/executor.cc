@@ -31,6 +31,7 @@
 #include "platformctl/crypto.h"
 #include "platformctl/exit_code.h"
 #include "platformctl/output.h"
+#include "platformctl/overloaded.h"
 #include "platformctl/registry.h"
 #include "platformctl/schema.h"
 
@@ -41,13 +42,6 @@ namespace {
 
 using Json = nlohmann::ordered_json;
 using Clock = std::chrono::steady_clock;
-
-template <class... Fs>
-struct Overloaded : Fs... {
-  using Fs::operator()...;
-};
-template <class... Fs>
-Overloaded(Fs...) -> Overloaded<Fs...>;
 
 // An object's metadata, or an empty object (never a throw on odd output).
 const Json& Md(const Json& item) {

@@ -4,6 +4,7 @@
 #include <span>
 
 #include "platformctl/output.h"
+#include "platformctl/overloaded.h"
 #include "platformctl/plan.h"
 
 namespace platformctl {
@@ -28,13 +29,6 @@ std::string DisplayArgv(const std::vector<std::string>& argv) {
   for (const auto& a : argv) out += (out.empty() ? "" : " ") + DisplayArg(a);
   return out;
 }
-
-template <class... Fs>
-struct Overloaded : Fs... {
-  using Fs::operator()...;
-};
-template <class... Fs>
-Overloaded(Fs...) -> Overloaded<Fs...>;
 
 std::string List(const std::vector<std::string>& items) {
   std::string out;

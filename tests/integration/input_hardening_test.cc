@@ -400,16 +400,14 @@ TEST(CliHelp, EveryCommandHasItsOwnUsageExamplesAndGlobalFlags) {
   EXPECT_NE(root.out.find("verify                      (planned)"), std::string::npos) << root.out;
 }
 
-// Runs the binary with stdout on a pipe whose reader has gone away.
-testing::CliResult RunWithClosedStdout(const std::vector<std::string>& args,
-                                       const std::string& cwd) {
-  int fds[2];
-  EXPECT_EQ(::pipe(fds), 0);
-  ::close(fds[0]);
+// Runs the binary with `out_fd` as its stdout (a pipe whose reader has gone,
+// /dev/full) and stderr captured.
+testing::CliResult RunWithStdout(const std::vector<std::string>& args, const std::string& cwd,
+                                 int out_fd) {
   char tmpl[] = "/tmp/platformctl-err-XXXXXX";
   int err_fd = ::mkstemp(tmpl);
   std::vector<std::string> argv_s{testing::Binary(), "-C", cwd};
-  argv_s.insert(argv_s.end(), args.begin(), args.end());
+  for (const auto& a : args) argv_s.push_back(a);
   std::vector<char*> argv;
   for (auto& a : argv_s) argv.push_back(a.data());
   argv.push_back(nullptr);
@@ -417,12 +415,12 @@ testing::CliResult RunWithClosedStdout(const std::vector<std::string>& args,
   std::vector<char*> envp = {path.data(), nullptr};
   posix_spawn_file_actions_t fa;
   posix_spawn_file_actions_init(&fa);
-  posix_spawn_file_actions_adddup2(&fa, fds[1], 1);
+  posix_spawn_file_actions_adddup2(&fa, out_fd, 1);
   posix_spawn_file_actions_adddup2(&fa, err_fd, 2);
   pid_t pid = 0;
   testing::CliResult r;
   if (posix_spawn(&pid, argv[0], &fa, nullptr, argv.data(), envp.data()) == 0) {
-    ::close(fds[1]);
+    ::close(out_fd);
     int status = 0;
     ::waitpid(pid, &status, 0);
     r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
@@ -440,33 +438,17 @@ TEST(OutputErrors, FullDiskFailsAndAClosedPipeEndsQuietly) {
            {"plan", "-o", "json", "-q"}, {"config", "keys"}, {"--help"}, {"version"}}) {
     SCOPED_TRACE(args[0]);
     // stdout to /dev/full: ENOSPC on the first write.
-    char out_t[] = "/tmp/platformctl-full-XXXXXX";
-    int e = ::mkstemp(out_t);
-    std::vector<std::string> argv_s{testing::Binary(), "-C", repo.Root().string()};
-    argv_s.insert(argv_s.end(), args.begin(), args.end());
-    std::vector<char*> argv;
-    for (auto& a : argv_s) argv.push_back(a.data());
-    argv.push_back(nullptr);
-    std::string path = "PATH=/usr/bin:/bin";
-    std::vector<char*> envp = {path.data(), nullptr};
-    posix_spawn_file_actions_t fa;
-    posix_spawn_file_actions_init(&fa);
-    posix_spawn_file_actions_addopen(&fa, 1, "/dev/full", O_WRONLY, 0);
-    posix_spawn_file_actions_adddup2(&fa, e, 2);
-    pid_t pid = 0;
-    ASSERT_EQ(posix_spawn(&pid, argv[0], &fa, nullptr, argv.data(), envp.data()), 0);
-    int status = 0;
-    ::waitpid(pid, &status, 0);
-    posix_spawn_file_actions_destroy(&fa);
-    ::close(e);
-    const std::string err = testing::ReadAll(out_t);
-    ::unlink(out_t);
-    ASSERT_TRUE(WIFEXITED(status));
-    EXPECT_EQ(WEXITSTATUS(status), 1) << err;
-    EXPECT_NE(err.find("platformctl: cannot write to standard output: No space left on device"),
-              std::string::npos)
-        << err;
-    auto closed = RunWithClosedStdout(args, repo.Root().string());
+    auto full = RunWithStdout(args, repo.Root().string(), ::open("/dev/full", O_WRONLY));
+    EXPECT_EQ(full.exit_code, 1) << full.err;
+    EXPECT_NE(
+        full.err.find("platformctl: cannot write to standard output: No space left on device"),
+        std::string::npos)
+        << full.err;
+    // stdout on a pipe nobody reads any more: quiet.
+    int fds[2];
+    ASSERT_EQ(::pipe(fds), 0);
+    ::close(fds[0]);
+    auto closed = RunWithStdout(args, repo.Root().string(), fds[1]);
     EXPECT_EQ(closed.exit_code, 0) << closed.err;
     EXPECT_EQ(closed.err.find("cannot write"), std::string::npos) << closed.err;
   }
