@@ -122,6 +122,19 @@ struct WriteStateValuesOp {
 struct LockOp {
   std::string path;
 };
+/// The install record: ConfigMap kube-system/platformctl-state listing the
+/// Helm releases platform runs may have installed. Apply adds this run's
+/// releases to it before any change (a union: an old APP_NAMESPACE stays
+/// recorded); delete reads it and uninstalls recorded releases the plan does
+/// not already remove (`UninstallRecordedOp`).
+struct InstallRecordOp {
+  std::vector<std::string> releases;  ///< "namespace/name" this run may install (apply)
+};
+/// Uninstall the releases of the install record that no other step removes.
+struct UninstallRecordedOp {
+  std::vector<std::string> covered;  ///< "namespace/name" the delete plan removes anyway
+  int timeout_s = 0;
+};
 /// The cluster is the one the config names: context (KUBE_CONTEXT or
 /// --context) and, when set, the kube-system namespace UID (CLUSTER_UID).
 struct IdentityGuardOp {
@@ -140,10 +153,11 @@ struct HostActionOp {
   int timeout_s = 0;
 };
 
-using PlanOp = std::variant<CommandOp, AdoptOp, WaitConditionOp, WaitWebhookCaOp, WaitGoneOp,
-                            ClearFinalizersOp, DeleteCrdsOp, DeleteCustomObjectOp,
-                            DeleteIfManagedOp, HelmReposOp, ValidateOp, WriteStateValuesOp, LockOp,
-                            IdentityGuardOp, CheckOp, HostActionOp>;
+using PlanOp =
+    std::variant<CommandOp, AdoptOp, WaitConditionOp, WaitWebhookCaOp, WaitGoneOp,
+                 ClearFinalizersOp, DeleteCrdsOp, DeleteCustomObjectOp, DeleteIfManagedOp,
+                 HelmReposOp, InstallRecordOp, UninstallRecordedOp, ValidateOp, WriteStateValuesOp,
+                 LockOp, IdentityGuardOp, CheckOp, HostActionOp>;
 
 /// The id of an op in plan output ("command" for CommandOp, else e.g. "adopt").
 std::string_view OpName(const PlanOp& op);

@@ -308,6 +308,15 @@ class Executor {
     return argv;
   }
 
+  std::vector<std::string> Helm(std::vector<std::string> args) const {
+    std::vector<std::string> argv{"helm"};
+    if (!options_.kubeconfig.empty())
+      argv.insert(argv.end(), {"--kubeconfig", options_.kubeconfig});
+    if (!options_.context.empty()) argv.insert(argv.end(), {"--kube-context", options_.context});
+    argv.insert(argv.end(), args.begin(), args.end());
+    return argv;
+  }
+
   /// Spawns one process; its output goes to the current step log.
   ProcessResult Spawn(const std::vector<std::string>& argv,
                       const std::vector<std::pair<std::string, std::string>>& env, int timeout_s) {
@@ -439,6 +448,8 @@ class Executor {
             [&](const DeleteIfManagedOp& o) { Execute(o); },
             [&](const HelmReposOp& o) { Execute(o); },
             [&](const DeleteCustomObjectOp& o) { Execute(o); },
+            [&](const InstallRecordOp& o) { Execute(o); },
+            [&](const UninstallRecordedOp& o) { Execute(o); },
             [&](const ValidateOp&) { Log("config validated (strict)"); },
             [&](const WriteStateValuesOp& o) { Execute(o); }, [&](const LockOp& o) { Execute(o); },
             [&](const IdentityGuardOp& o) { Execute(o); },
@@ -795,6 +806,61 @@ class Executor {
     if (!WaitDeleted(names, "", o.timeout_s))
       throw StepFailed("CRDs *" + o.suffix + " still present after " + std::to_string(o.timeout_s) +
                        "s");
+  }
+
+  // The releases recorded in configmap kube-system/platformctl-state.
+  std::set<std::string> RecordedReleases() {
+    std::set<std::string> out;
+    auto list = GetObjects("configmap", {"platformctl-state"}, "kube-system");
+    if (!list) throw StepFailed("cannot read configmap kube-system/platformctl-state");
+    for (const auto& item : list->value("items", Json::array())) {
+      const auto data = item.value("data", Json::object());
+      Json releases = Json::parse(data.value("releases", "[]"), nullptr, false);
+      for (const auto& r : releases.is_array() ? releases : Json::array()) {
+        if (r.is_string()) out.insert(r.get<std::string>());
+      }
+    }
+    return out;
+  }
+
+  void Execute(const InstallRecordOp& o) {
+    std::set<std::string> releases = RecordedReleases();
+    const size_t before = releases.size();
+    releases.insert(o.releases.begin(), o.releases.end());
+    if (releases.size() == before && before > 0) {
+      Log("install record already lists every release of this run");
+      return;
+    }
+    Json manifest = {
+        {"apiVersion", "v1"},
+        {"kind", "ConfigMap"},
+        {"metadata",
+         {{"name", "platformctl-state"},
+          {"namespace", "kube-system"},
+          {"labels", {{"app.kubernetes.io/managed-by", "platformctl"}}}}},
+        {"data",
+         {{"releases", Json(std::vector<std::string>(releases.begin(), releases.end())).dump()},
+          {"updated", UtcNow()},
+          {"profile", plan_.profile}}}};
+    const fs::path file = run_dir_ / "install-record.json";
+    if (!WriteFileAtomic(file, manifest.dump(2) + "\n", 0644)) {
+      throw StepFailed("cannot write " + file.string());
+    }
+    MustRun(Kubectl({"apply", "--filename", file.string()}), 60, "writing the install record");
+  }
+
+  void Execute(const UninstallRecordedOp& o) {
+    const std::set<std::string> covered(o.covered.begin(), o.covered.end());
+    for (const auto& rel : RecordedReleases()) {
+      if (covered.contains(rel)) continue;
+      const auto slash = rel.find('/');
+      if (slash == std::string::npos) continue;
+      Log("recorded by an earlier apply: " + rel);
+      MustRun(Helm({"uninstall", rel.substr(slash + 1), "--namespace", rel.substr(0, slash),
+                    "--ignore-not-found", "--wait",
+                    "--timeout=" + std::to_string(std::max(30, o.timeout_s - 30)) + "s"}),
+              o.timeout_s, "uninstall of recorded release " + rel);
+    }
   }
 
   void Execute(const DeleteCustomObjectOp& o) {

@@ -220,6 +220,15 @@ class Builder {
     // Pending and failed releases: apply syncs failed ones (helmfile apply
     // would skip them, helmfile#1411) and refuses pending ones with the remedy.
     ops.emplace_back(Cmd(a_.Helm({"list", "--all-namespaces", "--all", "--output=json"}), {}, 60));
+    if (options_.mode == PlanMode::kApply) {
+      std::vector<std::string> releases;
+      for (const auto& c : Components()) {
+        if (!IsEnabled(c, config_)) continue;
+        for (const auto& r : c.releases)
+          releases.push_back(ResolveReleaseNamespace(r, config_) + "/" + std::string(r.name));
+      }
+      ops.emplace_back(InstallRecordOp{releases});
+    }
     return ops;
   }
 
@@ -342,9 +351,8 @@ class Builder {
 
     auto& access =
         Step("prereqs", "cluster-access", "Check cluster access and identity", "always", {"15"});
-    // The context itself is checked by the preflight's identity guard; this
-    // asks the API server (client and server versions in one call).
-    access.ops.push_back(Cmd(a_.Kubectl({"version", "--output=json"}), {}, 30));
+    // The preflight's identity guard checked the context, and its helm list
+    // and install-record query reached the API server: no process of its own.
     access.ops.push_back(
         Check("cluster-access",
               std::string(options_.context.empty()
@@ -557,8 +565,20 @@ class Builder {
     auto& s = Step("apps", "hello-web", "Remove the sample app",
                    "always: from every app namespace (W22)", {"75"});
     s.component = "hello-web";
-    for (const char* ns : {"apps-staging", "apps-prod"})
-      s.ops.push_back(Uninstall(ns, "hello-web"));
+    std::vector<std::string> nss{"apps-staging", "apps-prod"};
+    const std::string app_ns = config_.Get("APP_NAMESPACE");
+    if (std::find(nss.begin(), nss.end(), app_ns) == nss.end()) nss.push_back(app_ns);
+    for (const auto& ns : nss) s.ops.push_back(Uninstall(ns, "hello-web"));
+    // What earlier applies recorded beyond that (W43: delete does not trust
+    // today's config alone).
+    std::vector<std::string> covered;
+    for (const auto& ns : nss) covered.push_back(ns + "/hello-web");
+    for (const auto& c : Components()) {
+      if (c.id == "hello-web") continue;
+      for (const auto& r : c.releases)
+        covered.push_back(ResolveReleaseNamespace(r, config_) + "/" + std::string(r.name));
+    }
+    s.ops.push_back(UninstallRecordedOp{covered, static_cast<int>(timeout_) + 30});
   }
 
   void DeletePlatform() {
@@ -701,6 +721,9 @@ class Builder {
 
   void CleanCheck() {
     auto& s = Step("clean", "verify", "The cluster is clean of the platform", "always", {"98"});
+    s.ops.push_back(Cmd(a_.Kubectl({"--namespace", "kube-system", "delete", "configmap",
+                                    "platformctl-state", "--ignore-not-found"}),
+                        {}, 60));
     s.ops.push_back(
         Cmd(a_.Kubectl({"get", "namespaces,customresourcedefinitions", "--output=json"}), {}, 60));
     s.ops.push_back(

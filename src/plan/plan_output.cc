@@ -77,6 +77,12 @@ nlohmann::ordered_json OpParams(const PlanOp& op) {
           [](const DeleteCustomObjectOp& o) {
             return J{{"crd", o.crd}, {"name", o.name}, {"namespace", o.ns}};
           },
+          [](const InstallRecordOp& o) {
+            return J{{"releases", o.releases}};
+          },
+          [](const UninstallRecordedOp& o) {
+            return J{{"covered", o.covered}};
+          },
           [](const HelmReposOp& o) {
             J repos = J::array();
             for (const auto& [name, url] : o.repos) repos.push_back({{"name", name}, {"url", url}});
@@ -359,6 +365,8 @@ std::string_view OpName(const PlanOp& op) {
           [](const DeleteCrdsOp&) { return std::string_view("delete-crds"); },
           [](const DeleteIfManagedOp&) { return std::string_view("delete-if-managed"); },
           [](const DeleteCustomObjectOp&) { return std::string_view("delete-custom-object"); },
+          [](const InstallRecordOp&) { return std::string_view("install-record"); },
+          [](const UninstallRecordedOp&) { return std::string_view("uninstall-recorded"); },
           [](const HelmReposOp&) { return std::string_view("helm-repos"); },
           [](const ValidateOp&) { return std::string_view("validate"); },
           [](const WriteStateValuesOp&) { return std::string_view("write-state-values"); },
@@ -381,6 +389,8 @@ int OpTimeout(const PlanOp& op) {
                         [](const DeleteCrdsOp& o) { return o.timeout_s; },
                         [](const DeleteIfManagedOp&) { return 60; },
                         [](const DeleteCustomObjectOp&) { return 60; },
+                        [](const InstallRecordOp&) { return 60; },
+                        [](const UninstallRecordedOp& o) { return o.timeout_s; },
                         [](const HelmReposOp& o) { return 60 * o.attempts + 120; },
                         [](const ValidateOp&) { return 0; },
                         [](const WriteStateValuesOp&) { return 0; },
@@ -440,6 +450,16 @@ std::string DescribeOp(const PlanOp& op) {
           [](const DeleteCustomObjectOp& o) {
             return "delete " + o.crd + " " + o.ns + "/" + o.name +
                    " if that CRD exists (nothing to do otherwise)";
+          },
+          [](const InstallRecordOp& o) {
+            return "record " + std::to_string(o.releases.size()) +
+                   " releases this run may install in configmap kube-system/platformctl-state "
+                   "(added to what earlier runs recorded; delete reads it)";
+          },
+          [](const UninstallRecordedOp& o) {
+            return "uninstall the releases of configmap kube-system/platformctl-state that "
+                   "no step removes (e.g. hello-web in a former APP_NAMESPACE), each ≤ " +
+                   std::to_string(o.timeout_s) + "s";
           },
           [](const HelmReposOp& o) {
             std::string names;

@@ -408,3 +408,43 @@ TEST(Apply, MissingSecretsAndUnknownKeysStopItBeforeAnythingRuns) {
 
 }  // namespace
 }  // namespace platformctl
+
+namespace platformctl {
+namespace {
+
+TEST(InstallRecord, ApplyRecordsItsReleasesAndDeleteRemovesWhatWasRecorded) {
+  FakeCluster c;
+  ASSERT_EQ(c.Run({"apply", "-p", "overlay-staging"}).exit_code, 0);
+  json state = c.State();
+  json record;
+  for (const auto& o : state["objects"]) {
+    if (o["kind"] == "ConfigMap" && o["name"] == "platformctl-state") record = o;
+  }
+  ASSERT_TRUE(record.is_object()) << state.dump();
+  EXPECT_EQ(record["namespace"], "kube-system");
+  const json releases = json::parse(record["data"]["releases"].get<std::string>());
+  EXPECT_NE(std::find(releases.begin(), releases.end(), "storage/minio"), releases.end());
+  EXPECT_NE(std::find(releases.begin(), releases.end(), "apps-staging/hello-web"), releases.end());
+  // A converged apply does not rewrite it.
+  c.ClearCalls();
+  ASSERT_EQ(c.Run({"apply", "-p", "overlay-staging"}).exit_code, 0);
+  EXPECT_FALSE(HasCall(c.Calls(), "install-record.json"));
+  // Something an earlier apply installed that today's config does not name.
+  for (auto& o : state["objects"]) {
+    if (o["kind"] == "ConfigMap") {
+      json r = releases;
+      r.push_back("legacy-ns/old-release");
+      o["data"]["releases"] = r.dump();
+    }
+  }
+  state["releases"] = c.State()["releases"];
+  c.SetState(state);
+  c.ClearCalls();
+  auto del = c.Run({"delete", "-p", "overlay-staging", "--yes"});
+  ASSERT_EQ(del.exit_code, 0) << del.err;
+  EXPECT_TRUE(HasCall(c.Calls(), "helm uninstall old-release --namespace legacy-ns"));
+  EXPECT_TRUE(HasCall(c.Calls(), "delete configmap platformctl-state"));
+}
+
+}  // namespace
+}  // namespace platformctl

@@ -258,7 +258,7 @@ TEST(ProcessRunner, MissingInterpreterIsNotNotFound) {
 }
 
 TEST(ProcessRunner, DroppedVariablesAreNotInherited) {
-  ::setenv("PLATFORMCTL_TEST_DROPPED", "leak", 1);
+  ::setenv("PLATFORMCTL_TEST_DROPPED", "dropped-Value-7f3a", 1);
   ::setenv("PLATFORMCTL_TEST_KEPT", "kept", 1);
   auto r = Spawn({.argv = {"/usr/bin/env"}, .drop_env = {"PLATFORMCTL_TEST_DROPPED"}});
   EXPECT_EQ(r.output.find("PLATFORMCTL_TEST_DROPPED"), std::string::npos) << r.output;
@@ -269,7 +269,8 @@ TEST(ProcessRunner, DroppedVariablesAreNotInherited) {
                          .env = {{"PLATFORMCTL_TEST_DROPPED", "declared"}},
                          .drop_env = {"PLATFORMCTL_TEST_DROPPED"}});
   EXPECT_NE(declared.output.find("PLATFORMCTL_TEST_DROPPED=declared\n"), std::string::npos);
-  EXPECT_EQ(declared.output.find("leak"), std::string::npos);
+  EXPECT_EQ(declared.output.find("dropped-Value-7f3a"),
+            std::string::npos);  // not "leak": ASAN_OPTIONS=detect_leaks
   ::unsetenv("PLATFORMCTL_TEST_DROPPED");
   ::unsetenv("PLATFORMCTL_TEST_KEPT");
 }

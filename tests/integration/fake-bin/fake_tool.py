@@ -85,7 +85,10 @@ def obj_json(o):
     md = {"name": o["name"], "labels": o.get("labels", {}), "annotations": o.get("annotations", {})}
     if o.get("namespace"):
         md["namespace"] = o["namespace"]
-    return {"kind": o["kind"], "metadata": md}
+    out = {"kind": o["kind"], "metadata": md}
+    if "data" in o:
+        out["data"] = o["data"]
+    return out
 
 
 def kube_list(items):
@@ -171,6 +174,9 @@ def kubectl(state):
         return 0
     if verb == "delete":
         targets = w[1:]
+        if targets and targets[0] == "configmap":
+            state["objects"] = [o for o in state.get("objects", [])
+                                if not (o["kind"] == "ConfigMap" and o["name"] in targets[1:])]
         if targets and targets[0] == "namespace":
             state["namespaces"] = [n for n in state.get("namespaces", []) if n not in targets[1:]]
             state["objects"] = [o for o in state.get("objects", [])
@@ -182,6 +188,18 @@ def kubectl(state):
                 name = t.split("/", 1)[1]
                 state["crds"] = [c for c in state.get("crds", []) if c != name]
         save(state)
+        return 0
+    if verb == "apply" and "--filename" in argv:
+        path = argv[argv.index("--filename") + 1]
+        if path.endswith(".json"):
+            with open(path) as f:
+                m = json.load(f)
+            objs = state.setdefault("objects", [])
+            objs[:] = [o for o in objs if not (o["kind"] == m["kind"] and o["name"] == m["metadata"]["name"])]
+            objs.append({"kind": m["kind"], "name": m["metadata"]["name"],
+                         "namespace": m["metadata"].get("namespace", ""),
+                         "labels": m["metadata"].get("labels", {}), "data": m.get("data", {})})
+            save(state)
         return 0
     return 0  # wait, label, annotate, patch, apply, rollout
 
