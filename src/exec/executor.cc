@@ -554,19 +554,12 @@ class Executor {
     for (std::string k; std::getline(ks, k, '/');) kinds.push_back(k);
     std::string joined;
     for (const auto& k : kinds) joined += (joined.empty() ? "" : ",") + k;
-    std::vector<Json> lists;
-    if (auto all = GetObjects(joined, o.names, o.ns)) {
-      lists.push_back(*all);
-    } else if (kinds.size() > 1) {
-      for (const auto& k : kinds) {
-        if (auto one = GetObjects(k, o.names, o.ns)) lists.push_back(*one);
-      }
-    }
     // Only what exists and is not yet owned by the release: a converged
-    // cluster costs one query.
+    // cluster costs one query. (Judged list by list: a std::vector<Json>
+    // here trips GCC 12's -O3 -Wnull-dereference inside nlohmann's destructor.)
     std::vector<std::string> to_label;
     std::vector<std::string> to_annotate;
-    for (const auto& list : lists) {
+    auto judge = [&](const Json& list) {
       for (const auto& item : list.value("items", Json::array())) {
         const Json& md = Md(item);
         const std::string ref = item.value("kind", "") + "/" + md.value("name", "");
@@ -577,6 +570,13 @@ class Executor {
             ann.value("meta.helm.sh/release-namespace", "") != o.release_ns) {
           to_annotate.push_back(ref);
         }
+      }
+    };
+    if (auto all = GetObjects(joined, o.names, o.ns)) {
+      judge(*all);
+    } else if (kinds.size() > 1) {
+      for (const auto& k : kinds) {
+        if (auto one = GetObjects(k, o.names, o.ns)) judge(*one);
       }
     }
     if (to_label.empty() && to_annotate.empty()) {
