@@ -19,6 +19,7 @@ struct RunOptions {
   std::string kubeconfig;    ///< --kubeconfig for the executor's own kubectl calls
   std::string context;       ///< --context for the executor's own kubectl calls
   bool yes = false;          ///< delete: no confirmation prompt
+  bool recover_pending = false;  ///< roll back / uninstall pending releases first
   bool resume = false;       ///< continue after the last successful step of the latest run
   bool interactive = false;  ///< stdin and stderr are a terminal (prompts, overprinted status)
   bool color = false;

@@ -34,6 +34,7 @@ void Execute(Invocation& inv, const PlanFlags& flags, bool dry_run) {
   options.context = inv.global.context;
   options.yes = inv.flags.yes;
   options.resume = inv.flags.resume;
+  options.recover_pending = inv.flags.recover_pending;
   options.interactive = ::isatty(0) == 1 && ::isatty(2) == 1;
   options.color = UseColor(inv.global);
   options.quiet = inv.global.quiet;
@@ -48,6 +49,9 @@ void SetupApplyCommand(CLI::App& sub, Invocation& inv) {
   bool& dry_run = inv.flags.dry_run;
   sub.add_flag("--dry-run", dry_run, "Print the plan and exit without executing");
   AddPlanFlags(sub, flags, true);
+  sub.add_flag("--recover-pending", inv.flags.recover_pending,
+               "Unlock releases stuck pending: roll back to the last deployed revision, "
+               "uninstall a pending install");
   sub.add_flag("--resume", inv.flags.resume,
                "Continue after the last successful step of the latest matching run");
   sub.add_flag("--yes", inv.flags.yes, "Do not ask for confirmation");

@@ -44,6 +44,7 @@ struct CommandFlags {
   PlanFlags del;
   bool dry_run = false;
   bool resume = false;
+  bool recover_pending = false;
   bool yes = false;
   bool origin = false;
 };

@@ -254,7 +254,9 @@ class Executor {
       run_status_ = "succeeded";
     } catch (const StepFailed& e) {
       code = e.Code();
-      run_status_ = code == kExitInterrupted ? "interrupted" : "failed";
+      run_status_ = code == kExitInterrupted ? "interrupted"
+                    : code == kExitRefused   ? "refused"
+                                             : "failed";
       Err(e.what());
     } catch (const std::exception& e) {
       // Unexpected tool output and the like: the run still ends with its trail.
@@ -381,7 +383,7 @@ class Executor {
           "Helm releases are locked by an unfinished operation: " + List(pending_) +
           ". Roll a pending-upgrade/-rollback back to its last deployed revision (helm -n NS "
           "rollback NAME REVISION --wait), uninstall a pending-install (helm -n NS uninstall "
-          "NAME), then run again");
+          "NAME), then run again; or run apply --recover-pending to do just that");
     }
     if (!failed_releases_.empty()) {
       std::vector<std::string> f(failed_releases_.begin(), failed_releases_.end());
@@ -1069,9 +1071,43 @@ class Executor {
       const std::string status = r.value("status", "");
       const std::string id = r.value("namespace", "") + "/" + r.value("name", "");
       if (status == "failed") failed_releases_.insert(id);
-      if (status.starts_with("pending-"))
-        pending_.push_back(id + " (" + status + ", revision " + r.value("revision", "?") + ")");
+      if (status.starts_with("pending-")) {
+        if (options_.recover_pending) {
+          RecoverPending(r.value("namespace", ""), r.value("name", ""), status);
+        } else {
+          pending_.push_back(id + " (" + status + ", revision " + r.value("revision", "?") + ")");
+        }
+      }
     }
+  }
+
+  // --recover-pending: a pending-install has nothing to roll back to and is
+  // uninstalled; a pending-upgrade/-rollback goes back to the last revision
+  // that was deployed (helm/helm#7653).
+  void RecoverPending(const std::string& ns, const std::string& name, const std::string& status) {
+    if (status == "pending-install") {
+      Line("recovering " + ns + "/" + name + " (pending-install): uninstall");
+      MustRun(Helm({"uninstall", name, "--namespace", ns, "--wait", "--timeout=300s"}), 330,
+              "uninstall of pending " + ns + "/" + name);
+      return;
+    }
+    ProcessResult h = MustRun(Helm({"history", name, "--namespace", ns, "--output=json"}), 60,
+                              "helm history of " + ns + "/" + name);
+    Json hist = Json::parse(h.output, nullptr, false);
+    std::string revision;
+    for (const auto& rev : hist.is_array() ? hist : Json::array()) {
+      const std::string st = rev.value("status", "");
+      if (st == "deployed" || st == "superseded")
+        revision = std::to_string(rev.value("revision", 0));
+    }
+    if (revision.empty()) {
+      throw StepFailed(ns + "/" + name + " is " + status +
+                       " and has no deployed revision to roll back to; uninstall it: helm -n " +
+                       ns + " uninstall " + name);
+    }
+    Line("recovering " + ns + "/" + name + " (" + status + "): rollback to revision " + revision);
+    MustRun(Helm({"rollback", name, revision, "--namespace", ns, "--wait", "--timeout=300s"}), 330,
+            "rollback of " + ns + "/" + name);
   }
 
   // ---- the trail -------------------------------------------------------------
@@ -1118,6 +1154,15 @@ class Executor {
         runs.push_back(e.path());
     }
     std::sort(runs.begin(), runs.end());
+    // Runs a guard refused (a lock held by another run, ...) changed nothing.
+    auto status_of = [](const fs::path& run) {
+      std::ifstream jin(run / "journal.json");
+      std::stringstream js;
+      js << jin.rdbuf();
+      Json jj = Json::parse(js.str(), nullptr, false);
+      return jj.is_object() ? jj.value("status", "") : std::string();
+    };
+    while (!runs.empty() && status_of(runs.back()) == "refused") runs.pop_back();
     if (runs.empty()) {
       throw CommandError(kExitUsage, "--resume: no earlier " + mode + " run under " +
                                          Rel(artifacts / "runs") + "; run without --resume");

@@ -80,7 +80,10 @@ class FakeCluster {
   [[nodiscard]] json LatestJournal(const std::string& mode) const {
     std::vector<fs::path> runs;
     for (const auto& e : fs::directory_iterator(Root() / "artifacts/runs")) {
-      if (e.path().filename().string().find(mode) != std::string::npos) runs.push_back(e.path());
+      if (e.path().filename().string().find(mode) == std::string::npos) continue;
+      // Refused runs (a held lock) changed nothing; skip them like --resume does.
+      if (json::parse(ReadAll(e.path() / "journal.json"))["status"] == "refused") continue;
+      runs.push_back(e.path());
     }
     std::sort(runs.begin(), runs.end());
     EXPECT_FALSE(runs.empty());
@@ -367,6 +370,10 @@ TEST(Apply, SigintStopsTheChildAndResumeCompletes) {
     }
   }
   ASSERT_NE(child, 0) << "the hanging step never started";
+  // A second, concurrent run is refused while this one holds the lock.
+  auto concurrent = c.Run({"apply", "-p", "overlay-staging"});
+  EXPECT_EQ(concurrent.exit_code, 3) << concurrent.err;
+  EXPECT_NE(concurrent.err.find("another run holds the lock"), std::string::npos) << concurrent.err;
   std::this_thread::sleep_for(std::chrono::milliseconds(200));
   const auto t0 = std::chrono::steady_clock::now();
   ::kill(pid, SIGINT);
@@ -444,6 +451,36 @@ TEST(InstallRecord, ApplyRecordsItsReleasesAndDeleteRemovesWhatWasRecorded) {
   ASSERT_EQ(del.exit_code, 0) << del.err;
   EXPECT_TRUE(HasCall(c.Calls(), "helm uninstall old-release --namespace legacy-ns"));
   EXPECT_TRUE(HasCall(c.Calls(), "delete configmap platformctl-state"));
+}
+
+}  // namespace
+}  // namespace platformctl
+
+namespace platformctl {
+namespace {
+
+TEST(Apply, RecoverPendingRollsBackOrUninstallsThenApplies) {
+  FakeCluster c;
+  c.Patch({{"releases",
+            {{{"name", "clickstack"},
+              {"namespace", "observability"},
+              {"status", "pending-upgrade"},
+              {"revision", "4"}},
+             {{"name", "minio"},
+              {"namespace", "storage"},
+              {"status", "pending-install"},
+              {"revision", "1"}}}},
+           {"history",
+            {{"clickstack",
+              {{{"revision", 2}, {"status", "superseded"}},
+               {{"revision", 3}, {"status", "deployed"}},
+               {{"revision", 4}, {"status", "pending-upgrade"}}}}}}});
+  auto r = c.Run({"apply", "-p", "overlay-staging", "--recover-pending"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto calls = c.Calls();
+  EXPECT_TRUE(HasCall(calls, "helm rollback clickstack 3 --namespace observability"));
+  EXPECT_TRUE(HasCall(calls, "helm uninstall minio --namespace storage"));
+  EXPECT_NE(r.err.find("rollback to revision 3"), std::string::npos) << r.err;
 }
 
 }  // namespace

@@ -229,6 +229,15 @@ def helm(state):
         state.setdefault("repos", {})[w[2]] = w[3]
         save(state)
         return 0
+    if w[0] == "history":
+        print(json.dumps(state.get("history", {}).get(w[1], [])))
+        return 0
+    if w[0] == "rollback":
+        for r in state.get("releases", []):
+            if r["name"] == w[1]:
+                r["status"] = "deployed"
+        save(state)
+        return 0
     if w[0] == "uninstall":
         ns = ns_of(ARGV)
         # Fake releases live in namespace "fake": match by name.
