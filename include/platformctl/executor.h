@@ -15,13 +15,13 @@
 namespace platformctl {
 
 struct RunOptions {
-  std::string repo_root;     ///< absolute; replaces "{repo}/" in arguments
-  std::string kubeconfig;    ///< --kubeconfig for the executor's own kubectl calls
-  std::string context;       ///< --context for the executor's own kubectl calls
-  bool yes = false;          ///< delete: no confirmation prompt
+  std::string repo_root;         ///< absolute; replaces "{repo}/" in arguments
+  std::string kubeconfig;        ///< --kubeconfig for the executor's own kubectl calls
+  std::string context;           ///< --context for the executor's own kubectl calls
+  bool yes = false;              ///< delete: no confirmation prompt
   bool recover_pending = false;  ///< roll back / uninstall pending releases first
-  bool resume = false;       ///< continue after the last successful step of the latest run
-  bool interactive = false;  ///< stdin and stderr are a terminal (prompts, overprinted status)
+  bool resume = false;           ///< continue after the last successful step of the latest run
+  bool interactive = false;      ///< stdin and stderr are a terminal (prompts, overprinted status)
   bool color = false;
   bool quiet = false;
   std::string command_line;  ///< for the lock file and the journal
