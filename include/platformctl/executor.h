@@ -22,7 +22,6 @@ struct RunOptions {
   bool recover_pending = false;  ///< roll back / uninstall pending releases first
   bool resume = false;           ///< continue after the last successful step of the latest run
   bool interactive = false;      ///< stdin and stderr are a terminal (prompts, overprinted status)
-  bool color = false;
   bool quiet = false;
   std::string command_line;  ///< for the lock file and the journal
 };

@@ -36,7 +36,6 @@ void Execute(Invocation& inv, const PlanFlags& flags, bool dry_run) {
   options.resume = inv.flags.resume;
   options.recover_pending = inv.flags.recover_pending;
   options.interactive = ::isatty(0) == 1 && ::isatty(2) == 1;
-  options.color = UseColor(inv.global);
   options.quiet = inv.global.quiet;
   options.command_line = inv.command_line;
   inv.exit_code = ExecutePlan(cp.config, cp.plan, *runner, options, std::cerr);

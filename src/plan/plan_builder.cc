@@ -566,8 +566,6 @@ class Builder {
                    "always: from every app namespace (W22)", {"75"});
     s.component = "hello-web";
     std::vector<std::string> nss{"apps-staging", "apps-prod"};
-    const std::string app_ns = config_.Get("APP_NAMESPACE");
-    if (std::find(nss.begin(), nss.end(), app_ns) == nss.end()) nss.push_back(app_ns);
     for (const auto& ns : nss) s.ops.push_back(Uninstall(ns, "hello-web"));
     // What earlier applies recorded beyond that (W43: delete does not trust
     // today's config alone).
