@@ -1,11 +1,10 @@
 // libcurl-backed HttpClient. libcurl is loaded with dlopen on the first Send
 // (not linked): it drags in ~36 shared libraries (TLS, LDAP, SSH, IDN, ...),
 // whose loading would dominate the start-up of commands that do no HTTP.
-// Only libcurl's headers are used at build time, for types and constants.
+// Only libcurl's headers are used at build time, for types and constants
+// (loading: util/curl_api.cc).
 
 #include "platformctl/http.h"
-
-#include <dlfcn.h>
 
 #include <algorithm>
 #include <cctype>
@@ -13,14 +12,11 @@
 #include <string>
 #include <utility>
 
-// We call through function pointers; the C type-checking macros don't apply.
-#define CURL_DISABLE_TYPECHECK
-#include <curl/curl.h>
+#include "util/curl_api.h"
 
 namespace platformctl {
 namespace {
 
-constexpr const char* kDefaultCurlLibrary = "libcurl.so.4";
 constexpr long kMaxRedirects = 5;  // libcurl takes long for numeric options
 
 #ifdef PLATFORMCTL_VERSION
@@ -28,72 +24,6 @@ constexpr const char* kUserAgent = "platformctl/" PLATFORMCTL_VERSION;
 #else
 constexpr const char* kUserAgent = "platformctl";
 #endif
-
-/// The libcurl entry points we use, resolved with dlsym. `error` is non-empty
-/// when the library could not be loaded; then no pointer may be used.
-struct CurlApi {
-  decltype(&curl_global_init) global_init = nullptr;
-  decltype(&curl_easy_init) easy_init = nullptr;
-  decltype(&curl_easy_setopt) easy_setopt = nullptr;
-  decltype(&curl_easy_perform) easy_perform = nullptr;
-  decltype(&curl_easy_getinfo) easy_getinfo = nullptr;
-  decltype(&curl_easy_cleanup) easy_cleanup = nullptr;
-  decltype(&curl_easy_strerror) easy_strerror = nullptr;
-  decltype(&curl_slist_append) slist_append = nullptr;
-  decltype(&curl_slist_free_all) slist_free_all = nullptr;
-  std::string error;
-};
-
-template <typename Fn>
-void Resolve(void* handle, const char* name, Fn& fn, std::string& missing) {
-  void* symbol = dlsym(handle, name);
-  if (symbol == nullptr) {
-    missing += missing.empty() ? name : std::string(", ") + name;
-    return;
-  }
-  // POSIX guarantees that dlsym's result converts to a function pointer.
-  fn = reinterpret_cast<Fn>(symbol);
-}
-
-std::shared_ptr<const CurlApi> LoadCurl(const std::string& library) {
-  auto api = std::make_shared<CurlApi>();
-  void* handle = dlopen(library.c_str(), RTLD_NOW | RTLD_LOCAL);
-  if (handle == nullptr) {
-    const char* why = dlerror();
-    api->error = "HTTP is unavailable: cannot load " + library + " (" +
-                 (why != nullptr ? why : "unknown error") +
-                 "); install libcurl (Debian: apt-get install libcurl4)";
-    return api;
-  }
-  // The handle is deliberately never closed: libcurl stays mapped until exit,
-  // so no easy handle or callback can outlive the code it points into.
-  std::string missing;
-  Resolve(handle, "curl_global_init", api->global_init, missing);
-  Resolve(handle, "curl_easy_init", api->easy_init, missing);
-  Resolve(handle, "curl_easy_setopt", api->easy_setopt, missing);
-  Resolve(handle, "curl_easy_perform", api->easy_perform, missing);
-  Resolve(handle, "curl_easy_getinfo", api->easy_getinfo, missing);
-  Resolve(handle, "curl_easy_cleanup", api->easy_cleanup, missing);
-  Resolve(handle, "curl_easy_strerror", api->easy_strerror, missing);
-  Resolve(handle, "curl_slist_append", api->slist_append, missing);
-  Resolve(handle, "curl_slist_free_all", api->slist_free_all, missing);
-  if (!missing.empty()) {
-    api->error = "HTTP is unavailable: " + library + " lacks " + missing +
-                 " (is it really libcurl 7.x/8.x?)";
-    return api;
-  }
-  const CURLcode rc = api->global_init(CURL_GLOBAL_DEFAULT);
-  if (rc != CURLE_OK) {
-    api->error = "HTTP is unavailable: curl_global_init failed with code " + std::to_string(rc);
-  }
-  return api;
-}
-
-/// The process-wide libcurl, loaded on first use (thread-safe static init).
-std::shared_ptr<const CurlApi> DefaultCurl() {
-  static const std::shared_ptr<const CurlApi> api = LoadCurl(kDefaultCurlLibrary);
-  return api;
-}
 
 size_t AppendBody(char* data, size_t size, size_t count, void* user) {
   static_cast<std::string*>(user)->append(data, size * count);
