@@ -112,21 +112,20 @@ std::string LeafPem(const CurlApi& api, CURL* curl) {
 
 class CurlHttpsProber final : public HttpsProber {
  public:
-  HttpsProbeResult Probe(const HttpsProbeRequest& request) override;
+  HttpsProbeResult Probe(const HttpsProbeRequest& request) override {
+    const auto started = std::chrono::steady_clock::now();
+    HttpsProbeResult result = ProbeUntimed(request);
+    result.seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    return result;
+  }
+
+ private:
+  static HttpsProbeResult ProbeUntimed(const HttpsProbeRequest& request);
 };
 
-HttpsProbeResult CurlHttpsProber::Probe(const HttpsProbeRequest& request) {
+HttpsProbeResult CurlHttpsProber::ProbeUntimed(const HttpsProbeRequest& request) {
   HttpsProbeResult result;
-  const auto started = std::chrono::steady_clock::now();
-  struct Timer {
-    HttpsProbeResult& result;
-    std::chrono::steady_clock::time_point started;
-    ~Timer() {
-      result.seconds =
-          std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-    }
-  } timer{result, started};
-
   if (request.host.empty()) {
     result.error = "HTTPS probe without a host name";
     return result;

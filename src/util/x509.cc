@@ -160,7 +160,9 @@ std::string NameEntry(const X509Api& api, const X509_NAME* name, int nid) {
   unsigned char* utf8 = nullptr;
   const int size = api.asn1_string_to_utf8(&utf8, api.name_entry_get_data(entry));
   std::string out;
-  if (size > 0 && utf8 != nullptr) out.assign(reinterpret_cast<const char*>(utf8), size);
+  if (size > 0 && utf8 != nullptr) {
+    out.assign(reinterpret_cast<const char*>(utf8), static_cast<size_t>(size));
+  }
   if (utf8 != nullptr) api.crypto_free(utf8, __FILE__, __LINE__);
   return out;
 }
