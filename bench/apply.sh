@@ -18,12 +18,17 @@ mkdir -p "$work/profiles"
 cp config.env "$work/"
 cp profiles/overlay-staging.env "$work/profiles/"
 cp profiles/secrets.example.env "$work/profiles/secrets.env"
+# The verify phase judges the fixture of tests/fixtures/verify (kube-sim's healthy
+# cluster, installed from the default config with this e-mail and prod server).
+fixture=(--set ACME_EMAIL=you@example.com
+         --set LETSENCRYPT_PROD_SERVER=https://acme-v02.api.letsencrypt.org/directory)
 chmod 600 "$work/profiles/secrets.env"
 echo '{"context":"lab"}' > "$work/state.json"
 run() {  # run MODE ARGS... -> "processes cpu_ms"
   : > "$work/calls.jsonl"
   (cd "$work" && env -i PATH="$root/tests/integration/fake-bin:/usr/bin:/bin" \
-     FAKE_STATE="$work/state.json" FAKE_LOG="$work/calls.jsonl" "$bin" "$@" -q >/dev/null 2>&1) || {
+     FAKE_STATE="$work/state.json" FAKE_LOG="$work/calls.jsonl" \
+     FAKE_VERIFY_DIR="$root/tests/fixtures/verify" "$bin" "$@" "${fixture[@]}" -q >/dev/null 2>&1) || {
     echo "apply bench: platformctl $* failed" >&2; exit 1; }
   local journal
   journal="$(ls -d "$work"/artifacts/runs/*-"$1"* | sort | tail -1)/journal.json"

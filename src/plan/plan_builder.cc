@@ -2,11 +2,13 @@
 // it will run and the names of the env variables it passes; in-process
 // actions name their targets and bounds.
 #include <algorithm>
+#include <set>
 
 #include "platformctl/config.h"
 #include "platformctl/plan.h"
 #include "platformctl/registry.h"
 #include "platformctl/schema.h"
+#include "platformctl/verify.h"
 
 namespace platformctl {
 namespace {
@@ -483,74 +485,47 @@ class Builder {
     s.ops.push_back(HelmfileApply(s, *c));
   }
 
-  std::vector<std::string> AllEnabledSecrets() {
-    std::vector<std::string> env;
-    for (const auto& c : Components()) {
-      if (!IsEnabled(c, config_)) continue;
-      for (auto key : c.secrets) {
-        if (std::find(env.begin(), env.end(), key) == env.end()) env.emplace_back(key);
-      }
-    }
-    return env;
-  }
-
+  // The verify phase: one step per check group of the registry (the
+  // seed's scripts), each running its checks through the Verifier. The
+  // queries are shared: each family runs once per apply, on first use.
   void Verify() {
     if (!config_.GetBool("FEAT_VERIFY")) return;
-    auto& state = Step("verify", "platform-state", "Live state matches the config (core tier)",
-                       "FEAT_VERIFY=true", {"91"});
-    // One process for every kind the core checks read (cert-manager's CRDs
-    // exist by now: cert-manager/install waited for them).
-    state.ops.push_back(
-        Cmd(a_.Kubectl({"get",
-                        "namespaces,deployments,daemonsets,statefulsets,ingresses,services,"
-                        "clusterissuers.cert-manager.io,certificates.cert-manager.io",
-                        "--all-namespaces", "--output=json"}),
-            {}, 60));
-    state.ops.push_back(
-        Check("platform-state",
-              "judge readiness, hosts, issuers and auth annotations in-process (core checks)"));
-    auto& drift = Step("verify", "drift", "Helm releases have no drift (core tier)",
-                       "FEAT_VERIFY=true", {"92"});
-    std::vector<std::string> diff{"diff", "--detailed-exitcode", "--context",
-                                  config_.Get("HELMFILE_DIFF_CONTEXT")};
-    if (config_.GetBool("HELMFILE_DIFF_SUPPRESS_SECRETS")) diff.emplace_back("--suppress-secrets");
-    for (const auto& kind : config_.GetList("HELMFILE_DIFF_SUPPRESS_OBJECTS")) {
-      diff.insert(diff.end(), {"--suppress", kind});
+    const bool deep = config_.GetBool("FEAT_VERIFY_DEEP");
+    const std::vector<VerifyQuery> queries = BuildVerifyQueries(config_, options_);
+    const std::vector<PlannedCheck> checks = ChecksFor(config_, deep);
+    struct Group {
+      std::string_view name, title;
+      std::vector<std::string> aliases;
+    };
+    const Group groups[] = {
+        {"platform-state", "Live state matches the config (core tier)", {"91", "94"}},
+        {"drift", "Helm releases have no drift (core tier)", {"92"}},
+        {"runtime-smoke", "Nodes Ready, HTTPS through the ingress (deep tier)", {"90"}},
+        {"releases", "Expected Helm releases deployed (deep tier)", {"93"}},
+        {"provider-matrix",
+         "Registry, helmfile and provider gating agree (deep tier, offline)",
+         {"96", "97"}},
+        {"diagnostics", "Capture a diagnostics bundle (deep tier)", {"95"}},
+    };
+    for (const auto& g : groups) {
+      VerifyOp op;
+      op.group = std::string(g.name);
+      std::set<std::string_view> families;
+      for (const auto& c : checks) {
+        if (c.row->group != g.name) continue;
+        op.checks.push_back(c.id);
+        op.deep = c.row->tier == CheckTier::kDeep;
+        if (!c.row->family.empty()) families.insert(c.row->family);
+      }
+      if (op.checks.empty()) continue;
+      if (g.name == "diagnostics") families.insert({"events", "releases"});
+      for (const auto& q : queries) {
+        if (families.contains(q.family)) op.queries.push_back(q);
+      }
+      auto& s = Step("verify", std::string(g.name), std::string(g.title),
+                     op.deep ? "FEAT_VERIFY_DEEP=true" : "FEAT_VERIFY=true", g.aliases);
+      s.ops.emplace_back(std::move(op));
     }
-    if (config_.GetBool("HELMFILE_SERVER_DRY_RUN"))
-      diff.insert(diff.end(), {"--args", "--dry-run=server"});
-    CommandOp diff_op =
-        Cmd(a_.Helmfile("", diff), AllEnabledSecrets(), static_cast<int>(timeout_) + 60);
-    diff_op.ok_exit_codes = {0, 2};  // 2 = drift, judged by the check below; 1 = error
-    drift.ops.push_back(diff_op);
-    drift.ops.push_back(
-        Check("drift",
-              "ignore known certificate-rotation drift (cilium-ca, hubble certs); any other "
-              "change fails with the diff summary (secrets never printed)"));
-    if (!config_.GetBool("FEAT_VERIFY_DEEP")) return;
-    auto& smoke = Step("verify", "runtime-smoke", "Nodes Ready, ingress answers (deep tier)",
-                       "FEAT_VERIFY_DEEP=true", {"90"});
-    smoke.ops.push_back(
-        Cmd(a_.Kubectl({"get", "nodes,pods", "--all-namespaces", "--output=json"}), {}, 60));
-    smoke.ops.push_back(Check("https-smoke", "GET https://" + config_.Get("APP_HOST") +
-                                                 "/ through the ingress NodePort 30313 (≤ 10s)"));
-    auto& rel = Step("verify", "releases", "Expected Helm releases deployed (deep tier)",
-                     "FEAT_VERIFY_DEEP=true", {"93"});
-    rel.ops.push_back(Cmd(a_.Helm({"list", "--all-namespaces", "--all", "--output=json"}), {}, 60));
-    rel.ops.push_back(Check(
-        "releases", "every expected release is 'deployed' (failed and pending count as missing)"));
-    auto& diag = Step("verify", "diagnostics", "Capture cluster diagnostics (deep tier)",
-                      "FEAT_VERIFY_DEEP=true", {"95"});
-    diag.ops.push_back(
-        Check("diagnostics",
-              "write nodes, pods, events and releases to artifacts/runs/<run>/diagnostics "
-              "(secrets redacted)"));
-    auto& matrix = Step("verify", "provider-matrix", "Provider matrix gating (deep tier, offline)",
-                        "FEAT_VERIFY_DEEP=true", {"96", "97"});
-    matrix.ops.push_back(
-        Check("provider-matrix",
-              "for nginx|traefik × minio|ceph the registry's release set matches the "
-              "helmfile installed gates (no cluster access)"));
   }
 
   // ---- delete -------------------------------------------------------------
@@ -766,6 +741,45 @@ class Builder {
 };
 
 }  // namespace
+
+std::vector<VerifyQuery> BuildVerifyQueries(const Config& config, const PlanOptions& options) {
+  const Argv a(config, options);
+  std::vector<VerifyQuery> out;
+  // One process for every kind the core checks read.
+  std::string kinds =
+      "namespaces,deployments,daemonsets,statefulsets,services,ingresses,ingressclasses,"
+      "clusterissuers.cert-manager.io,certificates.cert-manager.io";
+  if (config.Get("INGRESS_PROVIDER") == "nginx") kinds += ",configmaps";
+  out.push_back(
+      {"objects", Cmd(a.Kubectl({"get", kinds, "--all-namespaces", "--output=json"}), {}, 60)});
+  out.push_back(
+      {"runtime",
+       Cmd(a.Kubectl({"get", "nodes,pods", "--all-namespaces", "--output=json"}), {}, 60)});
+  out.push_back(
+      {"releases", Cmd(a.Helm({"list", "--all-namespaces", "--all", "--output=json"}), {}, 60)});
+  // No --args passthrough (helmfile#1749): the same flags as apply.
+  std::vector<std::string> diff{"diff", "--detailed-exitcode", "--skip-deps", "--context",
+                                config.Get("HELMFILE_DIFF_CONTEXT")};
+  if (config.GetBool("HELMFILE_DIFF_SUPPRESS_SECRETS")) diff.emplace_back("--suppress-secrets");
+  for (const auto& kind : config.GetList("HELMFILE_DIFF_SUPPRESS_OBJECTS")) {
+    diff.insert(diff.end(), {"--suppress", kind});
+  }
+  std::vector<std::string> secrets;
+  for (const auto& c : Components()) {
+    if (!IsEnabled(c, config)) continue;
+    for (auto key : c.secrets) {
+      if (std::find(secrets.begin(), secrets.end(), key) == secrets.end())
+        secrets.emplace_back(key);
+    }
+  }
+  CommandOp diff_op =
+      Cmd(a.Helmfile("", diff), secrets, static_cast<int>(config.GetInt("TIMEOUT_SECS")) + 60);
+  diff_op.ok_exit_codes = {0, 2};  // 2 = drift, judged by helmfile/drift; 1 = error
+  out.push_back({"drift", diff_op});
+  out.push_back(
+      {"events", Cmd(a.Kubectl({"get", "events", "--all-namespaces", "--output=json"}), {}, 60)});
+  return out;
+}
 
 Plan BuildPlan(const Config& config, const PlanOptions& options) {
   return Builder(config, options).Build();

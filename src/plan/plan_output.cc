@@ -103,6 +103,14 @@ nlohmann::ordered_json OpParams(const PlanOp& op) {
           [](const CheckOp& o) {
             return J{{"check", o.check}};
           },
+          [](const VerifyOp& o) {
+            J queries = J::object();
+            for (const auto& q : o.queries) queries[q.family] = q.command.argv;
+            return J{{"group", o.group},
+                     {"tier", o.deep ? "deep" : "core"},
+                     {"checks", o.checks},
+                     {"queries", queries}};
+          },
           [](const HostActionOp&) { return J::object(); },
       },
       op);
@@ -160,6 +168,14 @@ nlohmann::ordered_json PlanToJson(const Plan& plan) {
         commands.push_back(CommandJson(*c, order));
       } else {
         actions.push_back(ActionJson(op, order));
+        // A verify op's queries are the processes the step may start.
+        if (const auto* v = std::get_if<VerifyOp>(&op)) {
+          for (const auto& q : v->queries) {
+            auto j = CommandJson(q.command, order);
+            j["query"] = q.family;
+            commands.push_back(std::move(j));
+          }
+        }
       }
       ++order;
     }
@@ -373,6 +389,7 @@ std::string_view OpName(const PlanOp& op) {
           [](const LockOp&) { return std::string_view("lock"); },
           [](const IdentityGuardOp&) { return std::string_view("identity-guard"); },
           [](const CheckOp&) { return std::string_view("check"); },
+          [](const VerifyOp&) { return std::string_view("verify"); },
           [](const HostActionOp& o) { return std::string_view(o.action); },
       },
       op);
@@ -397,6 +414,11 @@ int OpTimeout(const PlanOp& op) {
                         [](const LockOp&) { return 0; },
                         [](const IdentityGuardOp&) { return 30; },
                         [](const CheckOp&) { return 0; },
+                        [](const VerifyOp& o) {
+                          int t = 0;
+                          for (const auto& q : o.queries) t += q.command.timeout_s;
+                          return t;
+                        },
                         [](const HostActionOp& o) { return o.timeout_s; },
                     },
                     op);
@@ -490,6 +512,16 @@ std::string DescribeOp(const PlanOp& op) {
             return out + " (else exit 3 before any change)";
           },
           [](const CheckOp& o) { return o.description; },
+          [](const VerifyOp& o) {
+            std::string out = "judge " + std::to_string(o.checks.size()) + " check" +
+                              (o.checks.size() == 1 ? "" : "s") + " in-process: " + List(o.checks);
+            if (!o.queries.empty()) {
+              std::vector<std::string> fams;
+              for (const auto& q : o.queries) fams.push_back(q.family);
+              out += " (reads, each once per run: " + List(fams) + ")";
+            }
+            return out;
+          },
           [](const HostActionOp& o) { return o.description; },
       },
       op);
@@ -519,7 +551,11 @@ std::string OpLine(const PlanOp& op) {
     if (!notes.empty()) out += "   (" + List(notes) + ")";
     return out + "\n";
   }
-  return "     - " + DescribeOp(op) + "\n";
+  std::string out = "     - " + DescribeOp(op) + "\n";
+  if (const auto* v = std::get_if<VerifyOp>(&op)) {
+    for (const auto& q : v->queries) out += OpLine(q.command);
+  }
+  return out;
 }
 }  // namespace
 

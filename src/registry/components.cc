@@ -19,16 +19,17 @@ const std::vector<Component>& Table() {
      .releases = {{"kube-system", "platform-namespaces"}}},
     {.id = "cilium", .title = "Cilium CNI and Hubble", .phase = "cilium", .feature_flag = "FEAT_CILIUM",
      .state_key = "cilium", .selector = "component=cilium", .required = {"HUBBLE_HOST"},
-     .releases = {{"kube-system", "cilium"}}, .repos = {"cilium"}},
+     .releases = {{"kube-system", "cilium"}}, .repos = {"cilium"}, .workloads = true,
+     .ingresses = {{.name = "hubble-ui", .host_key = "HUBBLE_HOST", .auth = IngressAuth::kOauthOnNginx}}},
     {.id = "cert-manager", .title = "cert-manager", .phase = "cert-manager", .state_key = "certManager",
      .selector = "component=cert-manager", .releases = {{"cert-manager", "cert-manager"}},
-     .repos = {"jetstack"}},
+     .repos = {"jetstack"}, .workloads = true},
     {.id = "issuers", .title = "ClusterIssuers", .phase = "issuers", .state_key = "platformIssuers",
      .selector = "component=platform-issuers", .needs = {"cert-manager"},
      .releases = {{"kube-system", "platform-issuers"}}},
     {.id = "ingress-nginx", .title = "ingress-nginx", .phase = "ingress", .provider_key = "INGRESS_PROVIDER",
      .provider_value = "nginx", .state_key = "ingressNginx", .selector = "component=ingress-nginx",
-     .releases = {{"ingress", "ingress-nginx"}}, .repos = {"ingress-nginx"}},
+     .releases = {{"ingress", "ingress-nginx"}}, .repos = {"ingress-nginx"}, .workloads = true},
     {.id = "traefik", .title = "Traefik (bundled with k3s)", .phase = "ingress",
      .provider_key = "INGRESS_PROVIDER", .provider_value = "traefik", .state_key = "traefik"},
     {.id = "oauth2-proxy", .title = "oauth2-proxy", .phase = "platform", .feature_flag = "FEAT_OAUTH2_PROXY",
@@ -36,29 +37,37 @@ const std::vector<Component>& Table() {
      .required = {"OAUTH_HOST", "OIDC_ISSUER", "OIDC_CLIENT_ID", "OIDC_CLIENT_SECRET", "OAUTH_COOKIE_SECRET",
                   "OAUTH_EMAIL_DOMAINS"},
      .secrets = {"OIDC_CLIENT_SECRET", "OAUTH_COOKIE_SECRET"},
-     .releases = {{"ingress", "oauth2-proxy"}}, .repos = {"oauth2-proxy"}},
+     .releases = {{"ingress", "oauth2-proxy"}}, .repos = {"oauth2-proxy"}, .workloads = true,
+     .ingresses = {{.name = "oauth2-proxy", .host_key = "OAUTH_HOST"}}},
     {.id = "clickstack", .title = "ClickStack (ClickHouse + HyperDX)", .phase = "platform",
      .feature_flag = "FEAT_CLICKSTACK", .state_key = "clickstack", .selector = "component=clickstack",
      .required = {"CLICKSTACK_HOST", "CLICKSTACK_API_KEY"}, .secrets = {"CLICKSTACK_API_KEY"},
-     .releases = {{"observability", "clickstack"}}, .repos = {"clickstack"}},
+     .releases = {{"observability", "clickstack"}}, .repos = {"clickstack"}, .workloads = true,
+     .ingresses = {{.name = "clickstack-app-ingress", .host_key = "CLICKSTACK_HOST",
+                    .auth = IngressAuth::kOauthOnNginx}}},
     {.id = "otel-daemonset", .title = "OTel collector (daemonset)", .phase = "platform",
      .feature_flag = "FEAT_OTEL_K8S", .state_key = "otelK8sDaemonset", .selector = "component=otel-k8s-daemonset",
      .required = {"CLICKSTACK_INGESTION_KEY"}, .secrets = {"CLICKSTACK_INGESTION_KEY"}, .needs = {"clickstack"},
-     .releases = {{"logging", "otel-k8s-daemonset"}}, .repos = {"open-telemetry"}},
+     .releases = {{"logging", "otel-k8s-daemonset"}}, .repos = {"open-telemetry"}, .workloads = true},
     {.id = "otel-cluster", .title = "OTel collector (cluster)", .phase = "platform",
      .feature_flag = "FEAT_OTEL_K8S", .state_key = "otelK8sCluster", .selector = "component=otel-k8s-cluster",
      .required = {"CLICKSTACK_INGESTION_KEY"}, .secrets = {"CLICKSTACK_INGESTION_KEY"},
      .needs = {"clickstack", "otel-daemonset"},
-     .releases = {{"logging", "otel-k8s-cluster"}}, .repos = {"open-telemetry"}},
+     .releases = {{"logging", "otel-k8s-cluster"}}, .repos = {"open-telemetry"}, .workloads = true},
     {.id = "minio", .title = "MinIO object storage", .phase = "platform", .feature_flag = "FEAT_MINIO",
      .provider_key = "OBJECT_STORAGE_PROVIDER", .provider_value = "minio", .state_key = "minio",
      .selector = "component=minio", .required = {"MINIO_HOST", "MINIO_CONSOLE_HOST", "MINIO_ROOT_PASSWORD"},
-     .secrets = {"MINIO_ROOT_PASSWORD"}, .releases = {{"storage", "minio"}}, .repos = {"minio"}},
+     .secrets = {"MINIO_ROOT_PASSWORD"}, .releases = {{"storage", "minio"}}, .repos = {"minio"},
+     .workloads = true,
+     .ingresses = {{.name = "minio", .host_key = "MINIO_HOST"},
+                   {.name = "minio-console", .host_key = "MINIO_CONSOLE_HOST"}}},
     {.id = "ceph", .title = "Ceph object storage (declared; nothing installed yet)", .phase = "platform",
      .provider_key = "OBJECT_STORAGE_PROVIDER", .provider_value = "ceph", .state_key = "ceph"},
     {.id = "hello-web", .title = "Sample app hello-web", .phase = "apps", .state_key = "helloWeb",
      .selector = "component=apps-hello", .required = {"APP_HOST"}, .needs = {"issuers"},
-     .releases = {{"${APP_NAMESPACE}", "hello-web"}}},
+     .releases = {{"${APP_NAMESPACE}", "hello-web"}}, .workloads = true,
+     .ingresses = {{.name = "hello-web", .host_key = "APP_HOST", .auth = IngressAuth::kAppAuth,
+                    .issuer_key = "APP_CLUSTER_ISSUER", .issuer_annotation = false}}},
   };
   return kComponents;
 }
@@ -113,6 +122,28 @@ std::vector<std::string_view> ComponentsRequiring(std::string_view key) {
       out.push_back(c.id);
   }
   return out;
+}
+
+std::string InstallStepId(const Component& c) {
+  if (c.phase == "prereqs") return "prereqs/namespaces";
+  if (c.phase == "cilium" || c.phase == "cert-manager" || c.phase == "issuers")
+    return std::string(c.phase) + "/install";
+  return std::string(c.phase) + "/" + std::string(c.id);
+}
+
+bool IngressProtected(const IngressRef& ingress, const Config& config) {
+  const bool oauth_on_nginx =
+      config.GetBool("FEAT_OAUTH2_PROXY") && config.Get("INGRESS_PROVIDER") == "nginx";
+  switch (ingress.auth) {
+    case IngressAuth::kNone:
+      return false;
+    case IngressAuth::kOauthOnNginx:
+      return oauth_on_nginx;
+    case IngressAuth::kAppAuth:  // the chart annotates only under nginx
+      if (config.Get("APP_AUTH_ENABLED").empty()) return oauth_on_nginx;
+      return config.GetBool("APP_AUTH_ENABLED") && config.Get("INGRESS_PROVIDER") == "nginx";
+  }
+  return false;
 }
 
 std::string ResolveReleaseNamespace(const ReleaseRef& r, const Config& config) {

@@ -3,7 +3,9 @@
 # against kube-sim, the Kubernetes API simulator in ../shared/tools/kube-sim:
 # real kubectl and helm, the test fake for helmfile (no charts are rendered),
 # a stub helm-diff plugin, and `apply --from prereqs/namespaces` (the helm
-# repositories are not reachable without internet). kube-sim's folder is
+# repositories are not reachable without internet), with the default config
+# (profile local) and the ACME e-mail the fixture was installed with, so that
+# verify judges the cluster the fixture is. kube-sim's folder is
 # read-only: its state, logs and caches go to a temp dir.
 # Usage: tests/e2e/run-kube-sim.sh [BUILD_DIR]   (default build/dev)
 # Exits 0 with a note when ../shared/tools/kube-sim is not there.
@@ -25,5 +27,6 @@ printf 'name: "diff"\nversion: "3.9.11"\nusage: "stub"\ndescription: "stub helm-
 export PATH="$root/.tools/bin:$PATH"
 PLATFORMCTL_E2E_KUBECONFIG="$tmp/sim/kubeconfig" PLATFORMCTL_E2E_ALLOW_DELETE=1 \
 PLATFORMCTL_E2E_FAKE_HELMFILE=1 PLATFORMCTL_E2E_FROM=prereqs/namespaces \
+PLATFORMCTL_E2E_PROFILE=local PLATFORMCTL_E2E_SET=ACME_EMAIL=you@example.com \
 HELM_PLUGINS="$tmp/plugins" KUBECACHEDIR="$tmp/kubecache" HOME="$tmp/home" \
   "$build/platformctl_tests" --gtest_filter='E2e.*' --gtest_also_run_disabled_tests=0

@@ -46,6 +46,8 @@ class FakeCluster {
     std::string text = ReadAll(repo_.Root() / "profiles/secrets.example.env");
     for (const auto& [k, v] : Secrets()) text += k + "=" + v + "\n";
     repo_.Write("profiles/secrets.env", text);
+    // The verify phase is tested on its own (VerifyPhase below, verify_test.cc).
+    repo_.Write("profiles/local.env", "FEAT_VERIFY=false\n");
     SetState(json{{"context", "lab"}, {"contexts", {"lab"}}, {"uid", "uid-1"}});
   }
   [[nodiscard]] const TempRepo& Repo() const { return repo_; }
@@ -61,6 +63,7 @@ class FakeCluster {
     return {{"PATH", FakeBin() + ":/usr/bin:/bin"},
             {"FAKE_STATE", (Root() / "fake-state.json").string()},
             {"FAKE_LOG", (Root() / "calls.jsonl").string()},
+            {"FAKE_VERIFY_DIR", testing::SourceDir() + "/tests/fixtures/verify"},
             // Must reach no child: cloud credentials are scrubbed.
             {"AWS_SECRET_ACCESS_KEY", "aws-Never-In-A-Child-9999"}};
   }
@@ -412,7 +415,6 @@ TEST(Apply, MissingSecretsAndUnknownKeysStopItBeforeAnythingRuns) {
   EXPECT_FALSE(fs::exists(c.Root() / "calls.jsonl"));
   EXPECT_FALSE(fs::exists(c.Root() / "artifacts"));
 }
-
 }  // namespace
 }  // namespace platformctl
 
@@ -452,7 +454,6 @@ TEST(InstallRecord, ApplyRecordsItsReleasesAndDeleteRemovesWhatWasRecorded) {
   EXPECT_TRUE(HasCall(c.Calls(), "helm uninstall old-release --namespace legacy-ns"));
   EXPECT_TRUE(HasCall(c.Calls(), "delete configmap platformctl-state"));
 }
-
 }  // namespace
 }  // namespace platformctl
 
@@ -481,6 +482,44 @@ TEST(Apply, RecoverPendingRollsBackOrUninstallsThenApplies) {
   EXPECT_TRUE(HasCall(calls, "helm rollback clickstack 3 --namespace observability"));
   EXPECT_TRUE(HasCall(calls, "helm uninstall minio --namespace storage"));
   EXPECT_NE(r.err.find("rollback to revision 3"), std::string::npos) << r.err;
+}
+// The verify phase of apply runs the same registry as `platformctl verify`,
+// over one kubectl query and one helmfile diff (the fixture of
+// tests/fixtures/verify is what kube-sim's healthy cluster returns).
+TEST(Apply, VerifyPhaseJudgesTheClusterWithTwoQueries) {
+  FakeCluster c;
+  // The fixture was installed from the default config with this e-mail.
+  const std::vector<std::string> fixture{"--set", "FEAT_VERIFY=true", "--set",
+                                         "ACME_EMAIL=you@example.com"};
+  std::vector<std::string> args{"apply"};
+  args.insert(args.end(), fixture.begin(), fixture.end());
+  auto r = c.Run(args);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  json j = c.LatestJournal("apply");
+  EXPECT_EQ(StepStatus(j, "verify/platform-state"), "succeeded");
+  EXPECT_EQ(StepStatus(j, "verify/drift"), "succeeded");
+  int verify_queries = 0;
+  for (const auto& call : c.Calls()) {
+    const std::string joined = Joined(call);
+    if (joined.find("get namespaces,deployments") != std::string::npos ||
+        joined.find(" diff ") != std::string::npos)
+      ++verify_queries;
+  }
+  EXPECT_EQ(verify_queries, 2);
+  // A mismatch fails the step with the check, its message and the fix.
+  args = {"apply",
+          "--only",
+          "verify",
+          "--set",
+          "FEAT_VERIFY=true",
+          "--set",
+          "ACME_EMAIL=ops@example.org"};
+  r = c.Run(args);
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  EXPECT_NE(r.err.find("issuers/acme-email"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("fix: platformctl apply --only issuers/install"), std::string::npos)
+      << r.err;
+  EXPECT_EQ(StepStatus(c.LatestJournal("apply"), "verify/platform-state"), "failed");
 }
 
 }  // namespace

@@ -7,6 +7,8 @@
 //                                      helm repositories cannot be reached)
 //   PLATFORMCTL_E2E_FAKE_HELMFILE=1    use the test fake helmfile (kube-sim in .ci/run)
 //   PLATFORMCTL_E2E_PROFILE=NAME       profile (default overlay-staging)
+//   PLATFORMCTL_E2E_SET=K=V,K=V        extra --set for every command (e.g. the
+//                                      ACME_EMAIL the cluster was installed with)
 // Secrets come from profiles/secrets.env of the source tree when present, else
 // the placeholders of profiles/secrets.example.env. .ci/run runs it against
 // ../shared/tools/kube-sim (tests/e2e/run-kube-sim.sh).
@@ -14,6 +16,7 @@
 
 #include <cstdlib>
 #include <nlohmann/json.hpp>
+#include <sstream>
 
 #include "test_util.h"
 
@@ -72,6 +75,10 @@ class E2e : public ::testing::Test {
   }
   testing::CliResult Run(std::vector<std::string> args) const {
     args.insert(args.end(), {"-p", profile_});
+    std::stringstream sets(Env("PLATFORMCTL_E2E_SET"));
+    for (std::string kv; std::getline(sets, kv, ',');) {
+      if (!kv.empty()) args.insert(args.end(), {"--set", kv});
+    }
     return RunCli(args, repo_.Root().string(), ChildEnv());
   }
   json Kubectl(const std::vector<std::string>& args) const {
@@ -94,6 +101,34 @@ class E2e : public ::testing::Test {
   std::string kubeconfig_;
   std::string profile_;
 };
+
+// Runs first, on the cluster as it is (kube-sim: healthy-default).
+TEST_F(E2e, VerifyCoreAndDeep) {
+  auto core = Run({"verify"});
+  EXPECT_EQ(core.exit_code, 0) << core.out << core.err;
+  EXPECT_NE(core.out.find(" passed, 0 failed, "), std::string::npos) << core.out;
+  EXPECT_NE(core.err.find("verify (core): 2 processes"), std::string::npos) << core.err;
+  const fs::path report = repo_.Root() / "verify.xml";
+  // Deep, with the HTTPS smoke pointed at a closed port: only */https may fail.
+  auto deep = Run({"verify", "--deep", "-o", "json", "--report", report.string(), "--set",
+                   "VERIFY_INGRESS_ADDRESS=127.0.0.1", "--set", "VERIFY_HTTPS_PORT=1"});
+  EXPECT_EQ(deep.exit_code, 1) << deep.err;
+  json j = json::parse(deep.out, nullptr, false);
+  ASSERT_TRUE(j.is_object()) << deep.out;
+  EXPECT_EQ(j["schemaVersion"], 1);
+  int https = 0;
+  for (const auto& c : j["checks"]) {
+    const std::string id = c["id"];
+    if (id.ends_with("/https")) {
+      ++https;
+      EXPECT_EQ(c["status"], "fail") << id;
+      continue;
+    }
+    EXPECT_NE(c["status"], "fail") << id << ": " << c["message"];
+  }
+  EXPECT_GE(https, 1);
+  EXPECT_NE(ReadAll(report).find("<testsuites"), std::string::npos);
+}
 
 TEST_F(E2e, ApplyTwiceThenDeleteTwice) {
   std::vector<std::string> apply{"apply"};
