@@ -109,7 +109,8 @@ ProcessResult RunCapture(const std::vector<std::string>& argv, int timeout_ms);
 // it is set, Run() starts nothing (the result is `spawn_failed` and
 // `interrupted`), so a Ctrl-C between two steps also stops the run. The
 // executor checks Interrupted() after each step and exits 130. The self-pipe
-// wakes one Run() at a time: run one child at a time (the executor does).
+// wakes one Run() at a time; concurrent Run() calls (verify runs its queries
+// at once) also poll the counter every 100 ms, so each forwards the signal.
 
 /// Idempotent and thread-safe; call it early (before starting threads).
 void InstallInterruptHandlers();

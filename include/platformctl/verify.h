@@ -3,10 +3,10 @@
 /// judged in-process over batched queries. `platformctl verify`, `verify
 /// --deep`, `diagnostics` and the plan's verify phase all run through it.
 ///
-/// Each query family (kubectl get of many kinds, helm list, helmfile diff,
-/// ...) runs at most once per Verifier, on first use, and every check that
-/// reads it shares the answer. A check that finds nothing to judge fails (or
-/// is skipped, saying why): absent is not zero matches.
+/// Each query family (one kubectl get of several kinds, helm list, helmfile
+/// diff, ...) runs at most once per Verifier, and every check that reads it
+/// shares the answer; `verify` starts the families it needs at the same time. A check that finds
+/// nothing to judge fails (or is skipped, saying why): absent is not zero matches.
 
 #include <cstdint>
 #include <functional>
@@ -83,6 +83,9 @@ struct VerifyEnv {
   std::string diagnostics_dir;       ///< where cluster/diagnostics writes its bundle
   std::int64_t now = 0;              ///< unix seconds; 0 = the clock
   std::vector<std::string> secrets;  ///< values never shown (redacted in messages and the bundle)
+  /// Run the query families a set of checks needs at the same time (one
+  /// thread each); `run` must then be thread-safe.
+  bool parallel = false;
 };
 
 class Verifier {
@@ -93,6 +96,8 @@ class Verifier {
   Verifier& operator=(const Verifier&) = delete;
 
   CheckResult Run(const PlannedCheck& check);
+  /// Starts every query family `checks` read (at once with VerifyEnv::parallel).
+  void Prefetch(const std::vector<PlannedCheck>& checks);
   std::vector<CheckResult> Run(const std::vector<PlannedCheck>& checks);
   /// Processes started so far.
   [[nodiscard]] int processes() const;

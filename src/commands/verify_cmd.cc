@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <mutex>
 
 #include "commands/command.h"
 #include "platformctl/child_env.h"
@@ -49,10 +50,12 @@ class Trail {
     log_.open(dir_ / "run.log");
   }
   void Line(const std::string& text) {
+    const std::lock_guard<std::mutex> lock(mu_);
     log_ << UtcNow("%Y-%m-%dT%H:%M:%SZ") << " " << text << "\n" << std::flush;
   }
   std::string NextLog(const std::string& argv0) {
-    char num[8];
+    const std::lock_guard<std::mutex> lock(mu_);
+    char num[16];
     std::snprintf(num, sizeof num, "%02d", ++count_);
     return (dir_ / "queries" /
             (std::string(num) + "-" + fs::path(argv0).filename().string() + ".log"))
@@ -67,6 +70,7 @@ class Trail {
   fs::path dir_;
   std::ofstream log_;
   int count_ = 0;
+  std::mutex mu_;  // queries run in parallel
 };
 
 struct Session {
@@ -117,7 +121,7 @@ VerifyEnv MakeEnv(Session& s, const GlobalOptions& g) {
     });
     s.trail->Line("  -> " + r.Describe() + " in " + std::to_string(r.duration_s) + "s, log " +
                   fs::relative(log_path, s.root).string());
-    if (r.interrupted) throw CommandError(kExitInterrupted, "interrupted while running: " + shown);
+    // No throw here: queries may run on threads. Interrupted() is checked after.
     return r;
   };
   env.prober = s.prober.get();
@@ -126,6 +130,7 @@ VerifyEnv MakeEnv(Session& s, const GlobalOptions& g) {
   if (!g.kubeconfig.empty()) env.kubectl.insert(env.kubectl.end(), {"--kubeconfig", g.kubeconfig});
   if (!g.context.empty()) env.kubectl.insert(env.kubectl.end(), {"--context", g.context});
   env.secrets = s.secrets;
+  env.parallel = true;  // run() only touches the trail (locked) and its own log
   return env;
 }
 
@@ -174,6 +179,7 @@ void RunVerify(Invocation& inv) {
   InstallInterruptHandlers();
   const auto t0 = std::chrono::steady_clock::now();
   Verifier verifier(s.config, MakeEnv(s, g), Queries(s, g));
+  verifier.Prefetch(*checks);
   std::vector<CheckResult> results;
   for (const auto& c : *checks) {
     results.push_back(verifier.Run(c));

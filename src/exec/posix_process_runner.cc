@@ -52,6 +52,10 @@ std::atomic<int> g_interrupt_signal{0};
 std::atomic<int> g_interrupt_count{0};
 std::atomic<int> g_self_pipe_read{-1};
 std::atomic<int> g_self_pipe_write{-1};
+// Run() calls in progress. The self-pipe wakes one of them; with more than one,
+// each also looks at the interrupt counter every kConcurrentTickMs.
+std::atomic<int> g_active_runs{0};
+constexpr int kConcurrentTickMs = 100;
 static_assert(std::atomic<int>::is_always_lock_free, "used in a signal handler");
 
 std::mutex g_install_mutex;
@@ -441,6 +445,10 @@ class PosixProcessRunner : public ProcessRunner {
     auto drain_idle_end = kNever;
     auto drain_end = kNever;
     int interrupts_seen = 0;
+    g_active_runs.fetch_add(1);
+    struct Leave {
+      ~Leave() { g_active_runs.fetch_sub(1); }
+    } leave;
 
     while (true) {
       auto now = Clock::now();
@@ -494,6 +502,8 @@ class PosixProcessRunner : public ProcessRunner {
       if (reaped && pipe_open) wake = std::min({wake, drain_idle_end, drain_end});
       int timeout = MsUntil(wake, now);
       if (!reaped && pidfd < 0 && (timeout < 0 || timeout > kReapTickMs)) timeout = kReapTickMs;
+      if (g_active_runs.load() > 1 && (timeout < 0 || timeout > kConcurrentTickMs))
+        timeout = kConcurrentTickMs;
 
       pollfd polled[3];
       nfds_t count = 0;

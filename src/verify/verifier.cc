@@ -3,6 +3,7 @@
 #include <fnmatch.h>
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <ctime>
 #include <filesystem>
@@ -11,6 +12,7 @@
 #include <regex>
 #include <set>
 #include <sstream>
+#include <thread>
 
 #include "platformctl/config.h"
 #include "platformctl/https_probe.h"
@@ -41,33 +43,33 @@ constexpr size_t kMaxFailingPods = 5;  // diagnostics: pods described and logged
 constexpr CheckRow kRows[] = {
   {"config/contract", kCore, "platform-state", "", "94 #1-10, feature contracts",
    "Strict validation of the layered config: types, enums, every enabled component's required inputs"},
-  {"platform-namespaces/namespaces", kCore, "platform-state", "objects", "20 (not verified by the seed)",
+  {"platform-namespaces/namespaces", kCore, "platform-state", "workloads", "20 (not verified by the seed)",
    "Every managed namespace exists and is Active"},
-  {"issuers/present", kCore, "platform-state", "objects", "91 #2, #4-6",
+  {"issuers/present", kCore, "platform-state", "certificates", "91 #2, #4-6",
    "The ClusterIssuers selfsigned, letsencrypt-staging, letsencrypt-prod and letsencrypt exist"},
-  {"issuers/ready", kCore, "platform-state", "objects", "new (W29)",
+  {"issuers/ready", kCore, "platform-state", "certificates", "new (W29)",
    "Each ClusterIssuer is Ready for its current generation; ACME issuers are registered (ACMEAccountRegistered, status.acme.uri)"},
-  {"issuers/acme-email", kCore, "platform-state", "objects", "91 #3, #7-9",
+  {"issuers/acme-email", kCore, "platform-state", "certificates", "91 #3, #7-9",
    "spec.acme.email of the three ACME issuers equals ACME_EMAIL"},
-  {"issuers/acme-servers", kCore, "platform-state", "objects", "91 #10-11",
+  {"issuers/acme-servers", kCore, "platform-state", "certificates", "91 #10-11",
    "letsencrypt-staging and letsencrypt-prod use LETSENCRYPT_STAGING_SERVER and LETSENCRYPT_PROD_SERVER"},
-  {"issuers/alias", kCore, "platform-state", "objects", "91 #12",
+  {"issuers/alias", kCore, "platform-state", "certificates", "91 #12",
    "The letsencrypt alias uses the server LETSENCRYPT_ENV selects"},
-  {"{component}/workloads", kCore, "platform-state", "objects", "91 #13-16, #28, #37-41 (W28, W29)",
+  {"{component}/workloads", kCore, "platform-state", "workloads", "91 #13-16, #28, #37-41 (W28, W29)",
    "The Deployments, DaemonSets and StatefulSets of the component's releases are ready (kstatus rules); none found fails"},
-  {"{component}/ingress", kCore, "platform-state", "objects", "91 #17-21, #29-36, #43-48 (W29)",
+  {"{component}/ingress", kCore, "platform-state", "network", "91 #17-21, #29-36, #43-48 (W29)",
    "Each ingress of the component exists with the configured host, ingress class, issuer annotation and oauth2-proxy annotations"},
-  {"{component}/certificates", kCore, "platform-state", "objects", "new (W29: APP_CLUSTER_ISSUER)",
+  {"{component}/certificates", kCore, "platform-state", "network,certificates", "new (W29: APP_CLUSTER_ISSUER)",
    "The Certificate behind each ingress TLS secret is Ready for its generation and issued by the configured ClusterIssuer"},
-  {"ingress-nginx/service", kCore, "platform-state", "objects", "90 #3, 91 #22-25",
+  {"ingress-nginx/service", kCore, "platform-state", "network", "90 #3, 91 #22-25",
    "Service ingress/ingress-nginx-controller is a NodePort with http 31514 and https 30313"},
-  {"ingress-nginx/config", kCore, "platform-state", "objects", "91 #26",
+  {"ingress-nginx/config", kCore, "platform-state", "network", "91 #26",
    "ConfigMap ingress/ingress-nginx-controller sets log-format-upstream"},
-  {"ingress-nginx/class", kCore, "platform-state", "objects", "91 #27",
+  {"ingress-nginx/class", kCore, "platform-state", "network", "91 #27",
    "IngressClass nginx exists and is the default class"},
-  {"traefik/service", kCore, "platform-state", "objects", "new (90 #5 skipped Traefik)",
+  {"traefik/service", kCore, "platform-state", "network", "new (90 #5 skipped Traefik)",
    "Service kube-system/traefik is a NodePort with web 31514 and websecure 30313"},
-  {"traefik/class", kCore, "platform-state", "objects", "new",
+  {"traefik/class", kCore, "platform-state", "network", "new",
    "IngressClass traefik exists"},
   {"helmfile/drift", kCore, "drift", "drift", "92 #1-5 (W31)",
    "helmfile diff --detailed-exitcode finds no change except the ignore rules of infra/verify/drift-ignore.yaml"},
@@ -83,7 +85,7 @@ constexpr CheckRow kRows[] = {
    "Registry, config.env and the helmfile agree: each release exists with its namespace, label and installed gate; each feature flag has a default"},
   {"registry/provider-matrix", kDeep, "provider-matrix", "", "97 (W34)",
    "For nginx|traefik x minio|ceph the state values gate ingress-nginx and minio as the registry says, and the helmfile reads those gates"},
-  {"cluster/diagnostics", kDeep, "diagnostics", "runtime", "95 (W32)",
+  {"cluster/diagnostics", kDeep, "diagnostics", "runtime,events,releases", "95 (W32)",
    "Writes nodes, pods, events of the last hour, releases, and describe + log tails of failing pods (redacted) to a bundle"},
 };
 // clang-format on
@@ -277,7 +279,7 @@ struct Verifier::Impl {
   const Config& config;
   VerifyEnv env;
   std::vector<VerifyQuery> queries;
-  int processes = 0;
+  std::atomic<int> processes{0};
 
   struct Answer {
     bool ok = false;
@@ -326,10 +328,15 @@ struct Verifier::Impl {
   Answer& Run(std::string_view family) {
     if (auto it = answers.find(family); it != answers.end()) return it->second;
     Answer& a = answers[std::string(family)];
+    Fill(family, a);
+    return a;
+  }
+
+  void Fill(std::string_view family, Answer& a) {
     const CommandOp* cmd = QueryCommand(family);
     if (cmd == nullptr) {
       a.error = "no query for '" + std::string(family) + "' in this run";
-      return a;
+      return;
     }
     CommandOp op = *cmd;
     a.result = Spawn(op);
@@ -337,7 +344,7 @@ struct Verifier::Impl {
     // whole kubectl get: ask again without it, once, and remember it.
     static const std::regex kNoType(R"re(the server doesn't have a resource type "([^"]+)")re");
     std::smatch m;
-    if (!a.result.Ok() && family == "objects" && op.argv.size() > 2 &&
+    if (!a.result.Ok() && family == "certificates" && op.argv.size() > 2 &&
         std::regex_search(a.result.output, m, kNoType)) {
       const std::string missing = m[1].str();
       auto kinds_it = std::find(op.argv.begin(), op.argv.end(), "get");
@@ -351,6 +358,11 @@ struct Verifier::Impl {
             kept += (kept.empty() ? "" : ",") + k;
           }
         }
+        if (kept.empty()) {  // nothing left to ask: an empty answer
+          a.ok = true;
+          a.json = Json{{"items", Json::array()}};
+          return;
+        }
         *(kinds_it + 1) = kept;
         a.result = Spawn(op);
       }
@@ -358,22 +370,22 @@ struct Verifier::Impl {
     if (family == "drift") {  // exit 0 and 2 are answers; judged by the drift check
       a.ok = !a.result.spawn_failed && !a.result.timed_out && a.result.signal == 0;
       if (!a.ok) a.error = a.result.Describe();
-      return a;
+      return;
     }
     if (!a.result.Ok()) {
       // The full output is in the query's log; the last line says why.
       a.error = std::string(family) + " (" + op.argv[0] + ") " + a.result.Describe();
       if (std::string t = Tail(a.result.output, 1); !t.empty()) a.error += ": " + t;
-      return a;
+      return;
     }
     a.json = Json::parse(a.result.output, nullptr, false);
     if (a.json.is_discarded()) {
       a.error = RedactedArgv(op.argv) + " printed output that is not JSON";
       a.json = Json();
-      return a;
+      return;
     }
     a.ok = true;
-    return a;
+    return;
   }
 
   const Answer& Must(std::string_view family) {
@@ -397,14 +409,43 @@ struct Verifier::Impl {
     }
     return out;
   }
+  // The family whose query returns `kind`.
+  static std::string_view KindFamily(std::string_view kind) {
+    if (kind == "ClusterIssuer" || kind == "Certificate") return "certificates";
+    if (kind == "Service" || kind == "Ingress" || kind == "IngressClass" || kind == "ConfigMap")
+      return "network";
+    if (kind == "Node" || kind == "Pod") return "runtime";
+    return "workloads";  // Namespace, Deployment, DaemonSet, StatefulSet
+  }
+  std::vector<const Json*> Items(std::string_view kind) { return Items(KindFamily(kind), kind); }
+
+  // Runs every family `checks` will read at once, one thread each (with
+  // VerifyEnv::parallel): the wall time is the slowest query, not the sum.
+  void Prefetch(const std::vector<PlannedCheck>& checks) {
+    std::set<std::string> families;
+    for (const auto& c : checks) {
+      std::stringstream fs(std::string(c.row->family));
+      for (std::string f; std::getline(fs, f, ',');) {
+        if (!f.empty() && !answers.contains(f) && QueryCommand(f) != nullptr) families.insert(f);
+      }
+    }
+    if (!env.parallel || families.size() < 2) return;
+    for (const auto& f : families) answers.emplace(f, Answer{});  // nodes stay put
+    std::vector<std::thread> threads;
+    for (const auto& f : families) {
+      threads.emplace_back([this, f] { Fill(f, answers.find(f)->second); });
+    }
+    for (auto& t : threads) t.join();
+  }
+
   const Json* Find(std::string_view kind, std::string_view ns, std::string_view name) {
-    for (const Json* o : Items("objects", kind)) {
+    for (const Json* o : Items(kind)) {
       if (Name(*o) == name && Ns(*o) == ns) return o;
     }
     return nullptr;
   }
   void RequireKind(std::string_view kind_resource, std::string_view what, std::string_view step) {
-    const Answer& a = Must("objects");
+    const Answer& a = Must("certificates");
     for (const auto& k : a.missing_kinds) {
       if (k.starts_with(std::string(kind_resource))) {
         throw QueryError{"the API serves no " + k + " (" + std::string(what) + ")", Rerun(step)};
@@ -430,7 +471,7 @@ struct Verifier::Impl {
     std::vector<std::string> bad;
     for (auto ns : ManagedNamespaces()) {
       const Json* o = nullptr;
-      for (const Json* n : Items("objects", "Namespace")) {
+      for (const Json* n : Items("Namespace")) {
         if (Name(*n) == ns) o = n;
       }
       if (o == nullptr) {
@@ -542,7 +583,7 @@ struct Verifier::Impl {
       const std::string ns = ResolveReleaseNamespace(rel, config);
       releases.push_back(ns + "/" + std::string(rel.name));
       for (std::string_view kind : {"Deployment", "DaemonSet", "StatefulSet"}) {
-        for (const Json* o : Items("objects", kind)) {
+        for (const Json* o : Items(kind)) {
           if (Ns(*o) != ns || Annotation(*o, "meta.helm.sh/release-name") != rel.name) continue;
           if (std::string why = WorkloadNotReady(*o); !why.empty()) {
             bad.push_back(Lower(std::string(kind)) + "/" + Name(*o) + ": " + why);
@@ -642,7 +683,7 @@ struct Verifier::Impl {
       for (const auto& tls : o->value("spec", Json::object()).value("tls", Json::array())) {
         const std::string secret = tls.value("secretName", "");
         const Json* cert = nullptr;
-        for (const Json* k : Items("objects", "Certificate")) {
+        for (const Json* k : Items("Certificate")) {
           if (Ns(*k) == ns && k->value("spec", Json::object()).value("secretName", "") == secret)
             cert = k;
         }
@@ -819,6 +860,7 @@ struct Verifier::Impl {
     const std::string oauth_start = "https://" + config.Get("OAUTH_HOST") + "/oauth2/start";
     std::vector<std::string> bad;
     std::vector<std::string> good;
+    bool unreachable = false;
     for (const auto& ing : c.ingresses) {
       const std::string host = config.Get(ing.host_key);
       HttpsProbeRequest req;
@@ -828,7 +870,8 @@ struct Verifier::Impl {
       HttpsProbeResult r = env.prober->Probe(req);
       const std::string where = host + " (via " + address + ":" + std::to_string(port) + ")";
       if (!r.error.empty()) {
-        bad.push_back(where + ": " + r.error);
+        bad.push_back(host + ": " + r.error);
+        unreachable = true;
         continue;
       }
       const bool is_protected = IngressProtected(ing, config);
@@ -851,6 +894,11 @@ struct Verifier::Impl {
         continue;
       }
       good.push_back(host + " HTTP " + std::to_string(r.status));
+    }
+    if (unreachable) {
+      return Fail(JoinList(bad), "check that " + address + ":" + std::to_string(port) +
+                                     " (VERIFY_INGRESS_ADDRESS, VERIFY_HTTPS_PORT) reaches the "
+                                     "ingress controller from here");
     }
     if (!bad.empty()) {
       return Fail(JoinList(bad), "kubectl -n " + IngressNs(c) +
@@ -1283,14 +1331,17 @@ CheckResult Verifier::Run(const PlannedCheck& check) {
   return r;
 }
 
+void Verifier::Prefetch(const std::vector<PlannedCheck>& checks) { impl_->Prefetch(checks); }
+
 std::vector<CheckResult> Verifier::Run(const std::vector<PlannedCheck>& checks) {
+  impl_->Prefetch(checks);
   std::vector<CheckResult> out;
   out.reserve(checks.size());
   for (const auto& c : checks) out.push_back(Run(c));
   return out;
 }
 
-int Verifier::processes() const { return impl_->processes; }
+int Verifier::processes() const { return impl_->processes.load(); }
 
 int VerifyExitCode(const std::vector<CheckResult>& results) {
   return std::any_of(results.begin(), results.end(),

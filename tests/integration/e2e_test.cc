@@ -107,7 +107,7 @@ TEST_F(E2e, VerifyCoreAndDeep) {
   auto core = Run({"verify"});
   EXPECT_EQ(core.exit_code, 0) << core.out << core.err;
   EXPECT_NE(core.out.find(" passed, 0 failed, "), std::string::npos) << core.out;
-  EXPECT_NE(core.err.find("verify (core): 2 processes"), std::string::npos) << core.err;
+  EXPECT_NE(core.err.find("verify (core): 4 processes"), std::string::npos) << core.err;
   const fs::path report = repo_.Root() / "verify.xml";
   // Deep, with the HTTPS smoke pointed at a closed port: only */https may fail.
   auto deep = Run({"verify", "--deep", "-o", "json", "--report", report.string(), "--set",

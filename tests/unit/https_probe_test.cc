@@ -15,6 +15,7 @@
 #include <string>
 
 #include "gtest/gtest.h"
+#include "test_util.h"
 #include "tls_test_server.h"
 
 namespace platformctl {
@@ -433,6 +434,39 @@ TEST(HttpsProbeTest, InvalidRequests) {
   request = LocalRequest(443);
   request.host.clear();
   EXPECT_NE(MakeCurlHttpsProber()->Probe(request).error, "");
+}
+
+// Through the binary: `verify --deep --only hello-web/https` against a real TLS
+// server on 127.0.0.1 (VERIFY_INGRESS_ADDRESS / VERIFY_HTTPS_PORT stand for the
+// ingress node and its NodePort), judged against the configured issuer.
+TEST(HttpsProbeTest, VerifyCommandJudgesTheServedCertificate) {
+  const Certificates& certs = Certs();
+  testing::TempRepo repo;
+  repo.UseExampleSecrets();
+  struct Case {
+    const TestCertificate* cert;
+    const TestCertificate* chain;
+    int exit_code;
+    std::string expected;
+  };
+  const Case cases[] = {
+      {&certs.good, &certs.staging_ca, 0, "PASS  hello-web/https  hello.test.local HTTP 302"},
+      {&certs.expired, &certs.staging_ca, 1, "expired on"},
+      {&certs.wrong_san, &certs.staging_ca, 1, "does not cover hello.test.local"},
+      {&certs.prod, &certs.prod_ca, 1, "issued by"},
+  };
+  for (const auto& c : cases) {
+    TlsTestServer server(c.cert->cert_pem + c.chain->cert_pem, c.cert->key_pem, kRedirect);
+    SCOPED_TRACE(c.expected);
+    auto r = testing::RunCli(
+        {"verify", "--deep", "--only", "hello-web/https", "--set", "APP_HOST=hello.test.local",
+         "--set", "OAUTH_HOST=oauth.test.local", "--set", "VERIFY_INGRESS_ADDRESS=127.0.0.1",
+         "--set", "VERIFY_HTTPS_PORT=" + std::to_string(server.port())},
+        repo.Root().string());
+    EXPECT_EQ(r.exit_code, c.exit_code) << r.out << r.err;
+    EXPECT_NE(r.out.find(c.expected), std::string::npos) << r.out;
+    EXPECT_NE(r.err.find("verify (core+deep): 0 processes"), std::string::npos) << r.err;
+  }
 }
 
 }  // namespace

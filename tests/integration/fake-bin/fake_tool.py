@@ -126,7 +126,10 @@ def kubectl(state):
         vdir = os.environ.get("FAKE_VERIFY_DIR", "")
         if vdir and "--all-namespaces" in argv and not names:
             fixture = {"nodes,pods": "runtime.json", "events": "events.json"}.get(
-                what, "objects.json" if what.startswith("namespaces,deployments") else "")
+                what, "objects.json" if what in (
+                    "namespaces,deployments,daemonsets,statefulsets",
+                    "services,ingresses,ingressclasses,configmaps", "services,ingresses,ingressclasses",
+                    "clusterissuers.cert-manager.io,certificates.cert-manager.io") else "")
             if fixture:
                 with open(os.path.join(vdir, fixture)) as f:
                     sys.stdout.write(f.read())
