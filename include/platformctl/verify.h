@@ -120,7 +120,7 @@ std::string ConditionNotReady(const nlohmann::json& object);
 struct DriftItem {
   std::string release;  ///< from the "Comparing release=..." line ("" if none)
   std::string ns, name, kind;
-  std::string change;  ///< changed | added | removed
+  std::string change;  ///< changed | added | removed | ownership | suppressed
 };
 struct DriftReport {
   std::vector<DriftItem> items;

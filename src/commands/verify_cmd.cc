@@ -153,14 +153,21 @@ void RunVerify(Invocation& inv) {
     auto checks = SelectChecks(config, inv.flags.verify_only, true, d);
     PrintDiagnostics(d, g);
     if (!checks) throw CommandError(kExitUsage, "invalid --only");
+    auto reads = [](const PlannedCheck& c) {
+      return c.row->family.empty() ? std::string("offline") : std::string(c.row->family);
+    };
     size_t w = 2;
-    for (const auto& c : *checks) w = std::max(w, c.id.size());
-    std::cout << "ID" << std::string(w, ' ') << "TIER  READS     WHAT\n";
+    size_t fw = 5;
     for (const auto& c : *checks) {
-      std::string family(c.row->family.empty() ? "offline" : c.row->family);
+      w = std::max(w, c.id.size());
+      fw = std::max(fw, reads(c).size());
+    }
+    std::cout << "ID" << std::string(w, ' ') << "TIER  READS" << std::string(fw - 3, ' ')
+              << "WHAT\n";
+    for (const auto& c : *checks) {
+      const std::string family = reads(c);
       std::cout << c.id << std::string(w - c.id.size() + 2, ' ') << TierName(c.row->tier) << "  "
-                << family << std::string(family.size() < 10 ? 10 - family.size() : 1, ' ')
-                << c.row->summary << "\n";
+                << family << std::string(fw - family.size() + 2, ' ') << c.row->summary << "\n";
     }
     return;
   }

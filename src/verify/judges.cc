@@ -152,8 +152,10 @@ std::string ConditionNotReady(const Json& object) {
 
 DriftReport ParseHelmfileDiff(std::string_view output) {
   static const std::regex kAnsi("\x1B\\[[0-9;]*[A-Za-z]");
+  // helm-diff's diff report (diff/report.go): "NS, NAME, KIND (API) MESSAGE" with
+  // MESSAGE one of its change styles; NS is empty for cluster-scoped objects.
   static const std::regex kHeader(
-      R"(^([^, ]+), ([^, ]+), (.+) has (changed|been added|been removed):$)");
+      R"(^([^, ]*), ([^, ]+), (.+) (has changed|has been added|has been removed|changed ownership)(:|, but diff is empty after suppression\.)$)");
   static const std::regex kComparing(R"(^Comparing release=([^, ]+), chart=.*$)");
   static const std::regex kBoilerplate(
       R"(^(Comparing release=.*|Affected releases are:.*|Identified at least one change.*|\s*$))");
@@ -176,8 +178,11 @@ DriftReport ParseHelmfileDiff(std::string_view output) {
       std::string kind = m[3].str();
       if (auto p = kind.find(" ("); p != std::string::npos) kind = kind.substr(0, p);
       std::string change = m[4].str();
-      if (change == "been added") change = "added";
-      if (change == "been removed") change = "removed";
+      if (change == "has changed") change = "changed";
+      if (change == "has been added") change = "added";
+      if (change == "has been removed") change = "removed";
+      if (change == "changed ownership") change = "ownership";
+      if (m[5].str() != ":") change = "suppressed";  // the user's --suppress/--suppress-secrets
       report.items.push_back(DriftItem{release, m[1].str(), m[2].str(), kind, change});
       in_body = true;
       continue;

@@ -794,6 +794,11 @@ struct Verifier::Impl {
     std::vector<std::string> drift;
     std::set<std::string> steps;
     for (const auto& item : report.items) {
+      if (item.change == "suppressed") {
+        ignored.push_back(item.ns + "/" + item.name + " " + item.kind +
+                          " (suppressed by HELMFILE_DIFF_SUPPRESS_*)");
+        continue;
+      }
       const std::string what = item.ns + "/" + item.name + " " + item.kind + " " + item.change;
       const auto rule = std::find_if(rules.begin(), rules.end(), [&item](const DriftIgnoreRule& r) {
         return r.name == item.name && r.kind == item.kind && (r.ns.empty() || r.ns == item.ns) &&

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "platformctl/process.h"
+#include "platformctl/verify.h"
 #include "test_util.h"
 
 namespace platformctl {
@@ -94,6 +95,30 @@ TEST(Docs, ManualConfigKeyTableMatchesTheBinary) {
                   << "First difference at table line " << i + 1 << ":\n"
                   << "  manual: " << (i < got.size() ? got[i] : "<end of block>") << "\n"
                   << "  binary: " << (i < want.size() ? want[i] : "<end of output>");
+  }
+}
+
+// The check table of docs/manual.md has exactly one row per registry row, in
+// registry order, with its tier, plan step and query family.
+TEST(Docs, ManualCheckTableMatchesTheRegistry) {
+  const std::string manual = Manual();
+  const size_t b = manual.find("<!-- BEGIN CHECK TABLE");
+  const size_t e = manual.find("<!-- END CHECK TABLE -->");
+  ASSERT_NE(b, std::string::npos);
+  ASSERT_NE(e, std::string::npos);
+  std::vector<std::string> rows;
+  for (const auto& line : Lines(manual.substr(b, e - b))) {
+    if (line.starts_with("| `")) rows.push_back(line);
+  }
+  const auto registry = CheckRegistry();
+  ASSERT_EQ(rows.size(), registry.size()) << "update the check table in docs/manual.md";
+  for (size_t i = 0; i < rows.size(); ++i) {
+    const CheckRow& r = registry[i];
+    const std::string family = r.family.empty() ? "offline" : std::string(r.family);
+    const std::string prefix = "| `" + std::string(r.id) + "` | " + std::string(TierName(r.tier)) +
+                               " | `verify/" + std::string(r.group) + "` | " + family + " | ";
+    EXPECT_TRUE(rows[i].starts_with(prefix)) << rows[i] << "\nexpected: " << prefix;
+    EXPECT_FALSE(r.seed.empty()) << r.id << " names no seed check or weak point";
   }
 }
 

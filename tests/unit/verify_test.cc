@@ -520,6 +520,27 @@ TEST(Verify, DriftIgnoresOnlyTheRulesInTheRepo) {
   EXPECT_EQ(r.Get("helmfile/drift").remediation, "platformctl apply --only platform/minio");
 }
 
+TEST(DriftParse, EveryHelmDiffChangeStyle) {
+  const auto r = ParseHelmfileDiff(
+      "Comparing release=minio, chart=minio/minio, namespace=storage\n"
+      "\x1b[33mstorage, minio, Deployment (apps) has changed:\x1b[0m\n"
+      "+  replicas: 2\n"
+      "storage, minio-new, ConfigMap (v1) has been added:\n"
+      "storage, minio-old, Service (v1) has been removed:\n"
+      ", minio-role, ClusterRole (rbac.authorization.k8s.io) changed ownership:\n"
+      "storage, minio-secret, Secret (v1) has changed, but diff is empty after suppression.\n");
+  ASSERT_TRUE(r.parsed) << r.error;
+  ASSERT_EQ(r.items.size(), 5u);
+  EXPECT_EQ(r.items[0].release, "minio");
+  EXPECT_EQ(r.items[0].kind, "Deployment");
+  EXPECT_EQ(r.items[0].change, "changed");
+  EXPECT_EQ(r.items[1].change, "added");
+  EXPECT_EQ(r.items[2].change, "removed");
+  EXPECT_EQ(r.items[3].ns, "");
+  EXPECT_EQ(r.items[3].change, "ownership");
+  EXPECT_EQ(r.items[4].change, "suppressed");
+}
+
 TEST(Verify, DriftOutputThatCannotBeParsedFails) {  // W31
   FakeCluster cluster;
   cluster.drift_rc = 2;
