@@ -236,9 +236,14 @@ std::vector<std::string> AliasTableProblems();
 /// The first phase (index in ApplyPhases()/DeletePhases()) an alias lands in; -1 if unknown.
 int AliasPhaseIndex(PlanMode mode, std::string_view alias);
 
+/// How the verify queries ask for the object kinds of the core checks:
+/// three families run at once (`verify`), or one kubectl get (the plan's
+/// verify phase, which runs processes one at a time).
+enum class VerifyObjects { kThreeQueries, kOneQuery };
 /// The verify queries for this config, one per family, with the global
 /// cluster flags (the same argv `verify` and the plan's verify phase run).
-std::vector<VerifyQuery> BuildVerifyQueries(const Config& config, const PlanOptions& options);
+std::vector<VerifyQuery> BuildVerifyQueries(const Config& config, const PlanOptions& options,
+                                            VerifyObjects objects = VerifyObjects::kThreeQueries);
 
 /// Text rendering: phases as headings, numbered steps, indented commands.
 std::string RenderPlanText(const Plan& plan);

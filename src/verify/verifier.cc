@@ -344,7 +344,7 @@ struct Verifier::Impl {
     // whole kubectl get: ask again without it, once, and remember it.
     static const std::regex kNoType(R"re(the server doesn't have a resource type "([^"]+)")re");
     std::smatch m;
-    if (!a.result.Ok() && family == "certificates" && op.argv.size() > 2 &&
+    if (!a.result.Ok() && (family == "certificates" || family == "objects") && op.argv.size() > 2 &&
         std::regex_search(a.result.output, m, kNoType)) {
       const std::string missing = m[1].str();
       auto kinds_it = std::find(op.argv.begin(), op.argv.end(), "get");
@@ -417,7 +417,15 @@ struct Verifier::Impl {
     if (kind == "Node" || kind == "Pod") return "runtime";
     return "workloads";  // Namespace, Deployment, DaemonSet, StatefulSet
   }
-  std::vector<const Json*> Items(std::string_view kind) { return Items(KindFamily(kind), kind); }
+  // The family a kind is read from: its own, or "objects" when one query
+  // asks for every object kind (the plan's verify phase).
+  std::string_view FamilyOf(std::string_view kind) const {
+    const std::string_view f = KindFamily(kind);
+    if (f != "runtime" && QueryCommand(f) == nullptr && QueryCommand("objects") != nullptr)
+      return "objects";
+    return f;
+  }
+  std::vector<const Json*> Items(std::string_view kind) { return Items(FamilyOf(kind), kind); }
 
   // Runs every family `checks` will read at once, one thread each (with
   // VerifyEnv::parallel): the wall time is the slowest query, not the sum.
@@ -426,6 +434,9 @@ struct Verifier::Impl {
     for (const auto& c : checks) {
       std::stringstream fs(std::string(c.row->family));
       for (std::string f; std::getline(fs, f, ',');) {
+        if (QueryCommand(f) == nullptr && QueryCommand("objects") != nullptr &&
+            (f == "workloads" || f == "network" || f == "certificates"))
+          f = "objects";
         if (!f.empty() && !answers.contains(f) && QueryCommand(f) != nullptr) families.insert(f);
       }
     }
@@ -445,7 +456,7 @@ struct Verifier::Impl {
     return nullptr;
   }
   void RequireKind(std::string_view kind_resource, std::string_view what, std::string_view step) {
-    const Answer& a = Must("certificates");
+    const Answer& a = Must(FamilyOf("ClusterIssuer"));
     for (const auto& k : a.missing_kinds) {
       if (k.starts_with(std::string(kind_resource))) {
         throw QueryError{"the API serves no " + k + " (" + std::string(what) + ")", Rerun(step)};

@@ -707,6 +707,22 @@ TEST(Verify, OnlySelectsByIdComponentGroupAndGlobAndRejectsTypos) {
   EXPECT_NE(d.Items()[0].hint.find("did you mean issuers/alias?"), std::string::npos);
 }
 
+TEST(Verify, OneObjectQueryForThePlansVerifyPhase) {
+  FakeCluster cluster;
+  auto config = Config::FromValues(Inputs());
+  VerifyEnv env;
+  env.run = [&cluster](const CommandOp& op) { return cluster.Run(op); };
+  env.repo_root = SourceDir();
+  env.now = kNow;
+  PlanOptions options;
+  Verifier verifier(config, std::move(env),
+                    BuildVerifyQueries(config, options, VerifyObjects::kOneQuery));
+  auto results = verifier.Run(ChecksFor(config, /*deep=*/false));
+  for (const auto& r : results)
+    EXPECT_NE(r.status, CheckStatus::kFail) << r.id << ": " << r.message;
+  EXPECT_EQ(verifier.processes(), 2);  // every object kind in one kubectl get + helmfile diff
+}
+
 TEST(Verify, ParallelQueriesGiveTheSameResults) {
   FakeCluster cluster;
   auto config = Config::FromValues(Inputs());
