@@ -1216,7 +1216,11 @@ Outcome Verifier::Impl::Bundle() {
   if (rt.ok) {
     std::vector<std::vector<std::string>> nodes{{"NAME", "READY", "VERSION", "INTERNAL-IP"}};
     std::vector<std::vector<std::string>> pods{{"NAMESPACE", "NAME", "PHASE", "READY", "RESTARTS"}};
-    for (const auto& o : rt.json.value("items", Json::array())) {
+    // `failing` keeps pointers into the answer: iterate the cached list itself.
+    static const Json kNoItems = Json::array();
+    const auto items_it = rt.json.find("items");
+    const Json& items = items_it != rt.json.end() && items_it->is_array() ? *items_it : kNoItems;
+    for (const auto& o : items) {
       const Json st = o.value("status", Json::object());
       if (o.value("kind", "") == "Node") {
         std::string ready = "Unknown";
