@@ -43,6 +43,9 @@ struct CommandOp {
   bool tolerate_failure = false;      ///< a failure is reported, the step goes on
   bool needs_root = false;
   int attempts = 1;  ///< tries (e.g. `helm repo add` per HELM_REPO_RETRIES), 2 s apart
+  /// Its stdout is a machine-readable answer (verify's -o json queries): kept
+  /// whole and apart from stderr (ProcessSpec::stdout_file), then parsed.
+  bool stdout_is_answer = false;
 };
 
 // In-process actions: one struct each, with the targets and bounds the

@@ -52,6 +52,10 @@ struct ProcessSpec {
   std::vector<std::string> redact{};
   /// After the direct child exits: stop reading once the pipe is idle this long.
   int drain_ms = 200;
+  /// Non-empty: the child's stdout goes whole to this file (mode 0600, not
+  /// redacted, not capped) and only stderr to the sink and `output`: for
+  /// machine-readable answers (verify's `-o json` queries).
+  std::string stdout_file{};
 };
 
 /// Shorter secret values are not redacted (they would redact everything).
@@ -109,8 +113,8 @@ ProcessResult RunCapture(const std::vector<std::string>& argv, int timeout_ms);
 // it is set, Run() starts nothing (the result is `spawn_failed` and
 // `interrupted`), so a Ctrl-C between two steps also stops the run. The
 // executor checks Interrupted() after each step and exits 130. The self-pipe
-// wakes one Run() at a time; concurrent Run() calls (verify runs its queries
-// at once) also poll the counter every 100 ms, so each forwards the signal.
+// wakes one Run() at a time; every Run() also polls the counter every 100 ms,
+// so concurrent ones (verify runs its queries at once) each forward the signal.
 
 /// Idempotent and thread-safe; call it early (before starting threads).
 void InstallInterruptHandlers();

@@ -145,6 +145,11 @@ std::string RenderVerifyJson(const std::vector<CheckResult>& results);
 /// JUnit XML (pugixml): one testsuite per tier, one testcase per check.
 std::string RenderVerifyJunit(const std::vector<CheckResult>& results);
 
+/// Reads a query's stdout file (ProcessSpec::stdout_file), redacts every
+/// secret (also as JSON and Go's JSON escape it) in the file and the
+/// returned text; "" when the file is missing.
+std::string TakeAnswer(const std::string& path, const std::vector<std::string>& secrets);
+
 /// Exit code of a verify run: 0 when nothing failed, else 1.
 int VerifyExitCode(const std::vector<CheckResult>& results);
 

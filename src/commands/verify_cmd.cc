@@ -113,6 +113,9 @@ VerifyEnv MakeEnv(Session& s, const GlobalOptions& g) {
     spec.timeout_ms = op.timeout_s > 0 ? op.timeout_s * 1000 : 0;
     const std::string shown = RedactedArgv(spec.argv, s.secrets);
     const std::string log_path = s.trail->NextLog(spec.argv.empty() ? "cmd" : spec.argv[0]);
+    // A -o json answer goes whole to its own file, apart from stderr (helm's
+    // kubeconfig warnings, client-go throttling notes) and uncapped.
+    if (op.stdout_is_answer) spec.stdout_file = log_path.substr(0, log_path.size() - 4) + ".json";
     std::ofstream log(log_path);
     log << "$ " << shown << "\n";
     s.trail->Line("$ " + shown);
@@ -121,6 +124,7 @@ VerifyEnv MakeEnv(Session& s, const GlobalOptions& g) {
     });
     s.trail->Line("  -> " + r.Describe() + " in " + std::to_string(r.duration_s) + "s, log " +
                   fs::relative(log_path, s.root).string());
+    if (op.stdout_is_answer) r.output = TakeAnswer(spec.stdout_file, s.secrets);
     // No throw here: queries may run on threads. Interrupted() is checked after.
     return r;
   };
@@ -189,16 +193,19 @@ void RunVerify(Invocation& inv) {
   verifier.Prefetch(*checks);
   std::vector<CheckResult> results;
   for (const auto& c : *checks) {
+    if (Interrupted()) break;
     results.push_back(verifier.Run(c));
     const auto& r = results.back();
     s.trail->Line(std::string(StatusName(r.status)) + " " + r.id + ": " + r.message);
   }
+  const bool interrupted = Interrupted();
   const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   std::ofstream(s.trail->Dir() / "report.json") << RenderVerifyJson(results);
+  bool report_ok = true;
   if (!inv.flags.report.empty()) {
     std::ofstream report(inv.flags.report);
     report << RenderVerifyJunit(results);
-    if (!report) throw CommandError(kExitFailed, "cannot write --report " + inv.flags.report);
+    report_ok = static_cast<bool>(report);
   }
   if (format == OutputFormat::kJson) {
     std::cout << RenderVerifyJson(results);
@@ -216,6 +223,15 @@ void RunVerify(Invocation& inv) {
               << "; run trail: " << s.trail->Rel(s.root) << "\n";
   }
   inv.exit_code = VerifyExitCode(results);
+  if (!report_ok) {  // after the results: a full disk must not hide them
+    std::cerr << "platformctl: cannot write --report " << inv.flags.report << "\n";
+    inv.exit_code = kExitFailed;
+  }
+  if (interrupted) {
+    std::cerr << "verify interrupted by " << SignalName(InterruptSignal()) << " after "
+              << results.size() << " of " << checks->size() << " checks\n";
+    inv.exit_code = kExitInterrupted;
+  }
 }
 
 void RunDiagnostics(Invocation& inv) {
@@ -236,7 +252,7 @@ void RunDiagnostics(Invocation& inv) {
   } else {
     std::cout << RenderVerifyText({r});
   }
-  inv.exit_code = VerifyExitCode({r});
+  inv.exit_code = Interrupted() ? kExitInterrupted : VerifyExitCode({r});
 }
 
 }  // namespace

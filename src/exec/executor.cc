@@ -302,8 +302,10 @@ class Executor {
 
   /// Spawns one process; its output goes to the current step log.
   ProcessResult Spawn(const std::vector<std::string>& argv,
-                      const std::vector<std::pair<std::string, std::string>>& env, int timeout_s) {
+                      const std::vector<std::pair<std::string, std::string>>& env, int timeout_s,
+                      const std::string& stdout_file = {}) {
     ProcessSpec spec;
+    spec.stdout_file = stdout_file;
     for (const auto& a : argv) spec.argv.push_back(ResolveArg(a));
     spec.env = env;
     spec.drop_env = drop_env_;
@@ -1061,7 +1063,13 @@ class Executor {
         std::vector<std::pair<std::string, std::string>> vars;
         for (const auto& b : c.env)
           vars.emplace_back(b.name, b.secret ? config_.Get(b.name) : b.literal);
-        return Spawn(c.argv, vars, c.timeout_s);
+        if (!c.stdout_is_answer) return Spawn(c.argv, vars, c.timeout_s);
+        // The answer whole and apart from stderr, next to the step log.
+        const std::string file =
+            step_log_path_.string() + "." + std::to_string(++answers_) + ".json";
+        ProcessResult r = Spawn(c.argv, vars, c.timeout_s, file);
+        r.output = TakeAnswer(file, secrets_);
+        return r;
       };
       prober_ = MakeCurlHttpsProber();
       env.prober = prober_.get();
@@ -1273,6 +1281,7 @@ class Executor {
   std::set<std::string> failed_releases_;
   std::vector<std::string> pending_;
   std::unique_ptr<HttpsProber> prober_;
+  int answers_ = 0;  // verify answers written next to the step logs
   std::unique_ptr<Verifier> verifier_;
   std::string fingerprint_;
   std::string context_;

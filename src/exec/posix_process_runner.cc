@@ -52,9 +52,8 @@ std::atomic<int> g_interrupt_signal{0};
 std::atomic<int> g_interrupt_count{0};
 std::atomic<int> g_self_pipe_read{-1};
 std::atomic<int> g_self_pipe_write{-1};
-// Run() calls in progress. The self-pipe wakes one of them; with more than one,
-// each also looks at the interrupt counter every kConcurrentTickMs.
-std::atomic<int> g_active_runs{0};
+// The self-pipe wakes one Run() only, so with interrupts installed each Run()
+// also looks at the counter every kConcurrentTickMs (verify runs several at once).
 constexpr int kConcurrentTickMs = 100;
 static_assert(std::atomic<int>::is_always_lock_free, "used in a signal handler");
 
@@ -348,7 +347,12 @@ class PosixProcessRunner : public ProcessRunner {
     posix_spawn_file_actions_t actions;
     posix_spawn_file_actions_init(&actions);
     posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
-    posix_spawn_file_actions_adddup2(&actions, fds[1], 1);
+    if (spec.stdout_file.empty()) {
+      posix_spawn_file_actions_adddup2(&actions, fds[1], 1);
+    } else {  // whole, unmixed stdout for a parser; stderr still streams below
+      posix_spawn_file_actions_addopen(&actions, 1, spec.stdout_file.c_str(),
+                                       O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    }
     posix_spawn_file_actions_adddup2(&actions, fds[1], 2);
     if (!spec.cwd.empty()) posix_spawn_file_actions_addchdir_np(&actions, spec.cwd.c_str());
 #if defined(__GLIBC__) && (__GLIBC__ > 2 || (__GLIBC__ == 2 && __GLIBC_MINOR__ >= 34))
@@ -445,10 +449,6 @@ class PosixProcessRunner : public ProcessRunner {
     auto drain_idle_end = kNever;
     auto drain_end = kNever;
     int interrupts_seen = 0;
-    g_active_runs.fetch_add(1);
-    struct Leave {
-      ~Leave() { g_active_runs.fetch_sub(1); }
-    } leave;
 
     while (true) {
       auto now = Clock::now();
@@ -502,7 +502,9 @@ class PosixProcessRunner : public ProcessRunner {
       if (reaped && pipe_open) wake = std::min({wake, drain_idle_end, drain_end});
       int timeout = MsUntil(wake, now);
       if (!reaped && pidfd < 0 && (timeout < 0 || timeout > kReapTickMs)) timeout = kReapTickMs;
-      if (g_active_runs.load() > 1 && (timeout < 0 || timeout > kConcurrentTickMs))
+      // With interrupts installed, never sleep past a tick: a Run() that
+      // overlaps this one (now or later) may drain the self-pipe first.
+      if (interrupt_fd >= 0 && (timeout < 0 || timeout > kConcurrentTickMs))
         timeout = kConcurrentTickMs;
 
       pollfd polled[3];

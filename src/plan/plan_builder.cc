@@ -756,8 +756,13 @@ std::vector<VerifyQuery> BuildVerifyQueries(const Config& config, const PlanOpti
                                             VerifyObjects objects) {
   const Argv a(config, options);
   std::vector<VerifyQuery> out;
-  auto get = [&a](std::string kinds) {
-    return Cmd(a.Kubectl({"get", std::move(kinds), "--all-namespaces", "--output=json"}), {}, 60);
+  auto answer = [](CommandOp op) {
+    op.stdout_is_answer = true;
+    return op;
+  };
+  auto get = [&a, &answer](std::string kinds) {
+    return answer(
+        Cmd(a.Kubectl({"get", std::move(kinds), "--all-namespaces", "--output=json"}), {}, 60));
   };
   const std::string workloads = "namespaces,deployments,daemonsets,statefulsets";
   const std::string network = config.Get("INGRESS_PROVIDER") == "nginx"
@@ -773,11 +778,10 @@ std::vector<VerifyQuery> BuildVerifyQueries(const Config& config, const PlanOpti
     out.push_back({"network", get(network)});
     out.push_back({"certificates", get(certificates)});
   }
+  out.push_back({"runtime", get("nodes,pods")});
   out.push_back(
-      {"runtime",
-       Cmd(a.Kubectl({"get", "nodes,pods", "--all-namespaces", "--output=json"}), {}, 60)});
-  out.push_back(
-      {"releases", Cmd(a.Helm({"list", "--all-namespaces", "--all", "--output=json"}), {}, 60)});
+      {"releases",
+       answer(Cmd(a.Helm({"list", "--all-namespaces", "--all", "--output=json"}), {}, 60))});
   // No --args passthrough (helmfile#1749): the same flags as apply.
   std::vector<std::string> diff{"diff", "--detailed-exitcode", "--skip-deps", "--context",
                                 config.Get("HELMFILE_DIFF_CONTEXT")};
@@ -797,8 +801,7 @@ std::vector<VerifyQuery> BuildVerifyQueries(const Config& config, const PlanOpti
       Cmd(a.Helmfile("", diff), secrets, static_cast<int>(config.GetInt("TIMEOUT_SECS")) + 60);
   diff_op.ok_exit_codes = {0, 2};  // 2 = drift, judged by helmfile/drift; 1 = error
   out.push_back({"drift", diff_op});
-  out.push_back(
-      {"events", Cmd(a.Kubectl({"get", "events", "--all-namespaces", "--output=json"}), {}, 60)});
+  out.push_back({"events", get("events")});
   return out;
 }
 

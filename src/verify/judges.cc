@@ -99,6 +99,8 @@ std::string StatefulSetNotReady(const Json& o) {
   if (replicas < want) return Of(replicas, want, "replicas created");
   if (ready < want) return Of(ready, want, "replicas ready");
   const Json spec = o.value("spec", Json::object());
+  // kstatus: OnDelete StatefulSets are current once their replicas are ready.
+  if (spec.value("updateStrategy", Json::object()).value("type", "") == "OnDelete") return "";
   const Json rolling =
       spec.value("updateStrategy", Json::object()).value("rollingUpdate", Json::object());
   if (rolling.contains("partition") && rolling["partition"].is_number_integer()) {

@@ -69,7 +69,8 @@ std::string RenderVerifyJson(const std::vector<CheckResult>& results) {
   }
   nlohmann::ordered_json j = {
       {"schemaVersion", 1}, {"ok", VerifyExitCode(results) == 0}, {"checks", checks}};
-  return j.dump(2) + "\n";
+  // Messages quote cluster text cut by bytes: never throw on invalid UTF-8.
+  return j.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) + "\n";
 }
 
 std::string RenderVerifyJunit(const std::vector<CheckResult>& results) {

@@ -133,6 +133,12 @@ std::string Lower(std::string s) {
   return s;
 }
 
+// A string field, "" when absent, null or not a string (the API sends nulls).
+std::string Str(const Json& o, std::string_view key) {
+  const auto it = o.find(key);
+  return it != o.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+
 // "2025-11-20T09:00:00Z" → unix seconds (0 when unparsable).
 std::int64_t ParseTime(const std::string& s) {
   std::tm tm{};
@@ -341,31 +347,35 @@ struct Verifier::Impl {
     CommandOp op = *cmd;
     a.result = Spawn(op);
     // A kind the API does not serve (its CRD is not installed) fails the
-    // whole kubectl get: ask again without it, once, and remember it.
+    // whole kubectl get: ask again without it (each missing kind once), and
+    // remember it.
     static const std::regex kNoType(R"re(the server doesn't have a resource type "([^"]+)")re");
-    std::smatch m;
-    if (!a.result.Ok() && (family == "certificates" || family == "objects") && op.argv.size() > 2 &&
-        std::regex_search(a.result.output, m, kNoType)) {
+    for (size_t tries = 0; tries < 16 && !a.result.Ok() && op.argv.size() > 2; ++tries) {
+      std::smatch m;
+      const std::string out = a.result.output;
+      if (!std::regex_search(out, m, kNoType)) break;
       const std::string missing = m[1].str();
       auto kinds_it = std::find(op.argv.begin(), op.argv.end(), "get");
-      if (kinds_it != op.argv.end() && kinds_it + 1 != op.argv.end()) {
-        std::string kept;
-        std::stringstream ks(*(kinds_it + 1));
-        for (std::string k; std::getline(ks, k, ',');) {
-          if (k == missing || k.starts_with(missing + ".")) {
-            a.missing_kinds.insert(k);
-          } else {
-            kept += (kept.empty() ? "" : ",") + k;
-          }
+      if (kinds_it == op.argv.end() || kinds_it + 1 == op.argv.end()) break;
+      std::string kept;
+      bool dropped = false;
+      std::stringstream ks(*(kinds_it + 1));
+      for (std::string k; std::getline(ks, k, ',');) {
+        if (k == missing || k.starts_with(missing + ".")) {
+          a.missing_kinds.insert(k);
+          dropped = true;
+        } else {
+          kept += (kept.empty() ? "" : ",") + k;
         }
-        if (kept.empty()) {  // nothing left to ask: an empty answer
-          a.ok = true;
-          a.json = Json{{"items", Json::array()}};
-          return;
-        }
-        *(kinds_it + 1) = kept;
-        a.result = Spawn(op);
       }
+      if (!dropped) break;
+      if (kept.empty()) {  // nothing left to ask: an empty answer
+        a.ok = true;
+        a.json = Json{{"items", Json::array()}};
+        return;
+      }
+      *(kinds_it + 1) = kept;
+      a.result = Spawn(op);
     }
     if (family == "drift") {  // exit 0 and 2 are answers; judged by the drift check
       a.ok = !a.result.spawn_failed && !a.result.timed_out && a.result.signal == 0;
@@ -691,7 +701,12 @@ struct Verifier::Impl {
         continue;
       }
       const std::string want_issuer = config.Get(ing.issuer_key);
-      for (const auto& tls : o->value("spec", Json::object()).value("tls", Json::array())) {
+      const Json tls_list = o->value("spec", Json::object()).value("tls", Json::array());
+      if (!tls_list.is_array() || tls_list.empty()) {
+        bad.push_back("ingress " + ns + "/" + std::string(ing.name) + " has no TLS");
+        continue;
+      }
+      for (const auto& tls : tls_list) {
         const std::string secret = tls.value("secretName", "");
         const Json* cert = nullptr;
         for (const Json* k : Items("Certificate")) {
@@ -792,8 +807,10 @@ struct Verifier::Impl {
     }
     DriftReport report = ParseHelmfileDiff(out);
     if (!report.parsed) return Fail(report.error, "run helmfile diff by hand and read the output");
-    if (report.items.empty())
-      return Pass("helmfile diff exit 2 with only boilerplate (everything suppressed)");
+    if (report.items.empty()) {
+      return Fail("helmfile diff reported changes (exit 2) but printed no object header",
+                  "run the helmfile diff of the run trail by hand and read the output");
+    }
     Diagnostics d;
     const std::string rules_path =
         (fs::path(env.repo_root) / "infra/verify/drift-ignore.yaml").string();
@@ -819,10 +836,16 @@ struct Verifier::Impl {
         ignored.push_back(what + " (" + rule->reason + ")");
         continue;
       }
-      drift.push_back(what + (item.release.empty() ? "" : " [release " + item.release + "]"));
+      drift.push_back(what);
+      // helmfile diffs releases concurrently, so a header cannot be tied to
+      // the "Comparing release=" line before it: the steps of every enabled
+      // component with a release in the object's namespace (a superset is
+      // harmless: apply is idempotent).
       for (const auto& c : Components()) {
+        if (!IsEnabled(c, config)) continue;
         for (const auto& rel : c.releases) {
-          if (rel.name == item.release) steps.insert(InstallStepId(c));
+          if (!item.ns.empty() && ResolveReleaseNamespace(rel, config) == item.ns)
+            steps.insert(InstallStepId(c));
         }
       }
     }
@@ -1260,17 +1283,16 @@ Outcome Verifier::Impl::Bundle() {
     const std::int64_t since = Now() - 3600;
     std::vector<std::pair<std::int64_t, std::vector<std::string>>> rows;
     for (const auto& e : ev.json.value("items", Json::array())) {
-      std::string when = e.value("lastTimestamp", "");
-      if (when.empty() && e.contains("eventTime") && e["eventTime"].is_string())
-        when = e["eventTime"].get<std::string>();
-      if (when.empty()) when = Md(e).value("creationTimestamp", "");
+      std::string when = Str(e, "lastTimestamp");
+      if (when.empty()) when = Str(e, "eventTime");
+      if (when.empty()) when = Str(Md(e), "creationTimestamp");
       const std::int64_t t = ParseTime(when);
       if (t < since) continue;
       const Json obj = e.value("involvedObject", Json::object());
-      rows.push_back({t,
-                      {when, e.value("type", ""), Ns(e),
-                       Lower(obj.value("kind", "")) + "/" + obj.value("name", ""),
-                       e.value("reason", ""), e.value("message", "")}});
+      rows.push_back(
+          {t,
+           {when, Str(e, "type"), Ns(e), Lower(Str(obj, "kind")) + "/" + Str(obj, "name"),
+            Str(e, "reason"), Str(e, "message")}});
     }
     std::sort(rows.begin(), rows.end(),
               [](const auto& a, const auto& b) { return a.first < b.first; });
@@ -1340,6 +1362,11 @@ CheckResult Verifier::Run(const PlannedCheck& check) {
     o = impl_->Judge(check);
   } catch (const QueryError& e) {
     o = Fail(e.message, e.remediation);
+  } catch (const std::exception& e) {
+    // An answer of an unexpected shape (a null where a string was due, ...):
+    // this check fails, the others still run.
+    o = Fail(std::string("cannot judge the answer: ") + e.what(),
+             "report this with the query logs of the run trail");
   }
   CheckResult r;
   r.id = check.id;
@@ -1362,6 +1389,39 @@ std::vector<CheckResult> Verifier::Run(const std::vector<PlannedCheck>& checks) 
 }
 
 int Verifier::processes() const { return impl_->processes.load(); }
+
+std::string TakeAnswer(const std::string& path, const std::vector<std::string>& secrets) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return "";
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  in.close();
+  // The secrets as they appear inside JSON strings too: standard escapes and
+  // Go's (encoding/json also writes &, <, > as \u0026, \u003c, \u003e).
+  std::vector<std::string> forms = secrets;
+  for (const auto& secret : secrets) {
+    std::string json = Json(secret).dump();
+    json = json.substr(1, json.size() - 2);
+    std::string go;
+    for (char c : json) {
+      if (c == '&')
+        go += "\\u0026";
+      else if (c == '<')
+        go += "\\u003c";
+      else if (c == '>')
+        go += "\\u003e";
+      else
+        go += c;
+    }
+    for (const auto& f : {json, go}) {
+      if (f != secret && std::find(forms.begin(), forms.end(), f) == forms.end())
+        forms.push_back(f);
+    }
+  }
+  std::string text = Redact(ss.str(), forms);
+  std::ofstream(path, std::ios::binary | std::ios::trunc) << text;
+  return text;
+}
 
 int VerifyExitCode(const std::vector<CheckResult>& results) {
   return std::any_of(results.begin(), results.end(),

@@ -512,10 +512,9 @@ TEST(Verify, DriftIgnoresOnlyTheRulesInTheRepo) {
                       "-         replicas: 1\n+         replicas: 2\n";
   r = Verify(cluster, {}, false, "helmfile/drift");
   EXPECT_EQ(r.Get("helmfile/drift").status, CheckStatus::kFail);
-  EXPECT_NE(r.Get("helmfile/drift")
-                .message.find("1 object(s) drifted: storage/minio Deployment "
-                              "changed [release minio]"),
-            std::string::npos)
+  EXPECT_NE(
+      r.Get("helmfile/drift").message.find("1 object(s) drifted: storage/minio Deployment changed"),
+      std::string::npos)
       << r.Get("helmfile/drift").message;
   EXPECT_EQ(r.Get("helmfile/drift").remediation, "platformctl apply --only platform/minio");
 }
@@ -721,6 +720,76 @@ TEST(Verify, OneObjectQueryForThePlansVerifyPhase) {
   for (const auto& r : results)
     EXPECT_NE(r.status, CheckStatus::kFail) << r.id << ": " << r.message;
   EXPECT_EQ(verifier.processes(), 2);  // every object kind in one kubectl get + helmfile diff
+}
+
+TEST(Verify, DriftExitTwoWithoutAnyHeaderFails) {  // W31: a change nobody can see
+  FakeCluster cluster;
+  cluster.drift_rc = 2;
+  cluster.drift_out = "Comparing release=minio, chart=minio/minio, namespace=storage\n\n";
+  Outcome r = Verify(cluster, {}, false, "helmfile/drift");
+  EXPECT_EQ(r.Get("helmfile/drift").status, CheckStatus::kFail) << r.Get("helmfile/drift").message;
+}
+
+TEST(Verify, NullEventTimestampsDoNotAbortTheBundle) {
+  FakeCluster cluster;
+  cluster.events = {
+      {"kind", "List"},
+      {"items", Json::array({{{"kind", "Event"},
+                              {"metadata",
+                               {{"name", "e"},
+                                {"namespace", "storage"},
+                                {"creationTimestamp", "2026-12-01T11:55:00Z"}}},
+                              {"lastTimestamp", nullptr},
+                              {"eventTime", "2026-12-01T11:55:00.000000Z"},
+                              {"type", "Normal"},
+                              {"reason", "Scheduled"},
+                              {"message", nullptr},
+                              {"involvedObject", {{"kind", "Pod"}, {"name", "minio-0"}}}}})}};
+  const std::string dir = "/tmp/platformctl-verify-test-null";
+  std::filesystem::remove_all(dir);
+  Outcome r = Verify(cluster, {}, true, "cluster/diagnostics", nullptr, dir);
+  EXPECT_EQ(r.Get("cluster/diagnostics").status, CheckStatus::kPass)
+      << r.Get("cluster/diagnostics").message;
+  EXPECT_NE(testing::ReadAll(dir + "/events-last-hour.txt").find("Scheduled"), std::string::npos);
+  std::filesystem::remove_all(dir);
+}
+
+TEST(Verify, BothCertManagerKindsMissingGiveAnEmptyAnswer) {
+  FakeCluster cluster;
+  int calls = 0;
+  auto config = Config::FromValues(Inputs());
+  VerifyEnv env;
+  env.run = [&](const CommandOp& op) {
+    ProcessResult r;
+    ++calls;
+    r.exit_code = 1;
+    const std::string kinds = op.argv[2];
+    r.output = std::string("error: the server doesn't have a resource type \"") +
+               (kinds.starts_with("clusterissuers") ? "clusterissuers" : "certificates") + "\"\n";
+    return r;
+  };
+  env.repo_root = SourceDir();
+  PlanOptions options;
+  Verifier verifier(config, std::move(env), BuildVerifyQueries(config, options));
+  Diagnostics d;
+  auto checks = SelectChecks(config, "issuers/present", false, d);
+  ASSERT_TRUE(checks);
+  auto results = verifier.Run(*checks);
+  EXPECT_EQ(calls, 2);
+  EXPECT_NE(results[0].message.find("the API serves no clusterissuers.cert-manager.io"),
+            std::string::npos)
+      << results[0].message;
+}
+
+TEST(Verify, TakeAnswerRedactsSecretsAlsoAsJsonEscapesThem) {
+  testing::TempRepo repo;
+  const std::string path = (repo.Root() / "answer.json").string();
+  repo.Write("answer.json", R"({"a":"pa\u003css\u0026w\"rd","b":"plain-secret-1"})", 0600);
+  const std::string text = TakeAnswer(path, {"pa<ss&w\"rd", "plain-secret-1"});
+  EXPECT_EQ(text.find("pa\\u003c"), std::string::npos) << text;
+  EXPECT_EQ(text.find("plain-secret-1"), std::string::npos) << text;
+  EXPECT_EQ(testing::ReadAll(path), text);  // the file in the trail is redacted too
+  EXPECT_TRUE(Json::parse(text, nullptr, false).is_object()) << text;
 }
 
 TEST(Verify, ParallelQueriesGiveTheSameResults) {
