@@ -2,11 +2,17 @@
 // of tests/integration/fake-bin counting every process; the fake kubectl
 // answers the verify queries from tests/fixtures/verify (kube-sim's healthy
 // cluster as real kubectl prints it).
+#include <fcntl.h>
 #include <gtest/gtest.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
 
+#include <chrono>
 #include <nlohmann/json.hpp>
 #include <pugixml.hpp>
 #include <sstream>
+#include <thread>
 
 #include "test_util.h"
 
@@ -127,6 +133,58 @@ TEST_F(VerifyCli, DiagnosticsWritesTheBundleWhereAsked) {
   for (const char* f : {"nodes.txt", "pods.txt", "events-last-hour.txt", "helm-releases.txt"})
     EXPECT_TRUE(fs::exists(out / f)) << f;
   EXPECT_NE(ReadAll(out / "nodes.txt").find("homelab-k3s"), std::string::npos);
+}
+
+// Ctrl-C while a query hangs (the queries run at once on threads): exit 130
+// within the interrupt grace, the child gone.
+TEST_F(VerifyCli, SigintWhileAQueryHangsExits130) {
+  json state = json::parse(ReadAll(repo_.Root() / "fake-state.json"));
+  state["hang"] = {" diff "};
+  repo_.Write("fake-state.json", state.dump(), 0644);
+  std::vector<std::string> argv_s{testing::Binary(), "verify", "--set",
+                                  "ACME_EMAIL=you@example.com"};
+  std::vector<char*> argv;
+  for (auto& a : argv_s) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  std::vector<std::string> env_s{
+      "PATH=" + testing::SourceDir() + "/tests/integration/fake-bin:/usr/bin:/bin",
+      "FAKE_STATE=" + (repo_.Root() / "fake-state.json").string(),
+      "FAKE_LOG=" + (repo_.Root() / "calls.jsonl").string(),
+      "FAKE_VERIFY_DIR=" + testing::SourceDir() + "/tests/fixtures/verify"};
+  std::vector<char*> envp;
+  for (auto& e : env_s) envp.push_back(e.data());
+  envp.push_back(nullptr);
+  const std::string err_path = (repo_.Root() / "stderr.txt").string();
+  posix_spawn_file_actions_t fa;
+  posix_spawn_file_actions_init(&fa);
+  posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
+  posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
+  posix_spawn_file_actions_addopen(&fa, 2, err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+  posix_spawn_file_actions_addchdir_np(&fa, repo_.Root().c_str());
+  pid_t pid = 0;
+  ASSERT_EQ(posix_spawn(&pid, argv[0], &fa, nullptr, argv.data(), envp.data()), 0);
+  posix_spawn_file_actions_destroy(&fa);
+  int child = 0;
+  for (int i = 0; i < 200 && child == 0; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    if (!fs::exists(repo_.Root() / "calls.jsonl")) continue;
+    for (const auto& call : Calls()) {
+      if (call["tool"] == "helmfile") child = call["pid"];
+    }
+  }
+  ASSERT_NE(child, 0) << "helmfile diff never started";
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  const auto t0 = std::chrono::steady_clock::now();
+  ::kill(pid, SIGINT);
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  ASSERT_TRUE(WIFEXITED(status));
+  EXPECT_EQ(WEXITSTATUS(status), 130) << ReadAll(err_path);
+  EXPECT_LT(secs, 12.0);
+  EXPECT_NE(ReadAll(err_path).find("verify interrupted by SIGINT"), std::string::npos)
+      << ReadAll(err_path);
+  EXPECT_NE(::kill(child, 0), 0) << "the hanging helmfile is still running";
 }
 
 }  // namespace
