@@ -139,6 +139,33 @@ inline CliResult RunProgram(const std::vector<std::string>& argv_in, const std::
   return r;
 }
 
+/// Starts `argv` (argv[0] a path) in `cwd` with exactly `env`, stdin and stdout
+/// on /dev/null and stderr to `err_path`, without waiting: for tests that
+/// signal the child. Returns its pid (0 when it could not start).
+inline pid_t SpawnInBackground(const std::vector<std::string>& argv_in, const std::string& cwd,
+                               const std::map<std::string, std::string>& env,
+                               const std::string& err_path) {
+  std::vector<std::string> argv_s = argv_in;
+  std::vector<char*> argv;
+  for (auto& a : argv_s) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  std::vector<std::string> env_s;
+  for (const auto& [k, v] : env) env_s.push_back(k + "=" + v);
+  std::vector<char*> envp;
+  for (auto& e : env_s) envp.push_back(e.data());
+  envp.push_back(nullptr);
+  posix_spawn_file_actions_t fa;
+  posix_spawn_file_actions_init(&fa);
+  posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
+  posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
+  posix_spawn_file_actions_addopen(&fa, 2, err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+  posix_spawn_file_actions_addchdir_np(&fa, cwd.c_str());
+  pid_t pid = 0;
+  if (posix_spawn(&pid, argv[0], &fa, nullptr, argv.data(), envp.data()) != 0) pid = 0;
+  posix_spawn_file_actions_destroy(&fa);
+  return pid;
+}
+
 /// Runs the built platformctl with `args`, in `cwd`, with exactly `env`
 /// (plus PATH) as its environment.
 inline CliResult RunCli(const std::vector<std::string>& args, const std::string& cwd,

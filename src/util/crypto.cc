@@ -17,6 +17,8 @@
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 
+#include "util/dl_resolve.h"
+
 namespace platformctl {
 namespace {
 
@@ -32,17 +34,6 @@ struct CryptoApi {
   std::string error;
 };
 
-template <typename Fn>
-void Resolve(void* handle, const char* name, Fn& fn, std::string& missing) {
-  void* symbol = dlsym(handle, name);
-  if (symbol == nullptr) {
-    missing += missing.empty() ? name : std::string(", ") + name;
-    return;
-  }
-  // POSIX guarantees that dlsym's result converts to a function pointer.
-  fn = reinterpret_cast<Fn>(symbol);
-}
-
 std::unique_ptr<CryptoApi> LoadCrypto() {
   auto api = std::make_unique<CryptoApi>();
   // Never closed: stays mapped until exit (OpenSSL registers atexit handlers).
@@ -55,9 +46,9 @@ std::unique_ptr<CryptoApi> LoadCrypto() {
     return api;
   }
   std::string missing;
-  Resolve(handle, "EVP_sha256", api->sha256, missing);
-  Resolve(handle, "EVP_Digest", api->digest, missing);
-  Resolve(handle, "HMAC", api->hmac, missing);
+  ResolveSymbol(handle, "EVP_sha256", api->sha256, missing);
+  ResolveSymbol(handle, "EVP_Digest", api->digest, missing);
+  ResolveSymbol(handle, "HMAC", api->hmac, missing);
   if (!missing.empty()) {
     api->error =
         std::string("SHA-256/HMAC are unavailable: ") + kCryptoLibrary + " lacks " + missing;

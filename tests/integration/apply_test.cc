@@ -1,10 +1,8 @@
 // apply and delete for real, against fake kubectl/helm/helmfile
 // (tests/integration/fake-bin/fake_tool.py) first on PATH: argv, environment
 // per child, exit codes, journal, resume, lock, guards, SIGINT.
-#include <fcntl.h>
 #include <gtest/gtest.h>
 #include <signal.h>
-#include <spawn.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -344,25 +342,10 @@ TEST(Apply, TheFlannelGuardStopsCiliumOnFlannelNodes) {
 TEST(Apply, SigintStopsTheChildAndResumeCompletes) {
   FakeCluster c;
   c.Patch({{"hang", {"component=cert-manager"}}});
-  std::vector<std::string> argv_s{testing::Binary(), "apply", "-p", "overlay-staging"};
-  std::vector<char*> argv;
-  for (auto& a : argv_s) argv.push_back(a.data());
-  argv.push_back(nullptr);
-  std::vector<std::string> env_s;
-  for (const auto& [k, v] : c.Env()) env_s.push_back(k + "=" + v);
-  std::vector<char*> envp;
-  for (auto& e : env_s) envp.push_back(e.data());
-  envp.push_back(nullptr);
   const std::string err_path = (c.Root() / "stderr.txt").string();
-  posix_spawn_file_actions_t fa;
-  posix_spawn_file_actions_init(&fa);
-  posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
-  posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
-  posix_spawn_file_actions_addopen(&fa, 2, err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-  posix_spawn_file_actions_addchdir_np(&fa, c.Root().c_str());
-  pid_t pid = 0;
-  ASSERT_EQ(posix_spawn(&pid, argv[0], &fa, nullptr, argv.data(), envp.data()), 0);
-  posix_spawn_file_actions_destroy(&fa);
+  const pid_t pid = testing::SpawnInBackground(
+      {testing::Binary(), "apply", "-p", "overlay-staging"}, c.Root().string(), c.Env(), err_path);
+  ASSERT_NE(pid, 0);
   // Wait for the hanging helmfile call.
   int child = 0;
   for (int i = 0; i < 200 && child == 0; ++i) {

@@ -2,10 +2,8 @@
 // of tests/integration/fake-bin counting every process; the fake kubectl
 // answers the verify queries from tests/fixtures/verify (kube-sim's healthy
 // cluster as real kubectl prints it).
-#include <fcntl.h>
 #include <gtest/gtest.h>
 #include <signal.h>
-#include <spawn.h>
 #include <sys/wait.h>
 
 #include <chrono>
@@ -141,29 +139,15 @@ TEST_F(VerifyCli, SigintWhileAQueryHangsExits130) {
   json state = json::parse(ReadAll(repo_.Root() / "fake-state.json"));
   state["hang"] = {" diff "};
   repo_.Write("fake-state.json", state.dump(), 0644);
-  std::vector<std::string> argv_s{testing::Binary(), "verify", "--set",
-                                  "ACME_EMAIL=you@example.com"};
-  std::vector<char*> argv;
-  for (auto& a : argv_s) argv.push_back(a.data());
-  argv.push_back(nullptr);
-  std::vector<std::string> env_s{
-      "PATH=" + testing::SourceDir() + "/tests/integration/fake-bin:/usr/bin:/bin",
-      "FAKE_STATE=" + (repo_.Root() / "fake-state.json").string(),
-      "FAKE_LOG=" + (repo_.Root() / "calls.jsonl").string(),
-      "FAKE_VERIFY_DIR=" + testing::SourceDir() + "/tests/fixtures/verify"};
-  std::vector<char*> envp;
-  for (auto& e : env_s) envp.push_back(e.data());
-  envp.push_back(nullptr);
   const std::string err_path = (repo_.Root() / "stderr.txt").string();
-  posix_spawn_file_actions_t fa;
-  posix_spawn_file_actions_init(&fa);
-  posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
-  posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
-  posix_spawn_file_actions_addopen(&fa, 2, err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-  posix_spawn_file_actions_addchdir_np(&fa, repo_.Root().c_str());
-  pid_t pid = 0;
-  ASSERT_EQ(posix_spawn(&pid, argv[0], &fa, nullptr, argv.data(), envp.data()), 0);
-  posix_spawn_file_actions_destroy(&fa);
+  const pid_t pid = testing::SpawnInBackground(
+      {testing::Binary(), "verify", "--set", "ACME_EMAIL=you@example.com"}, repo_.Root().string(),
+      {{"PATH", testing::SourceDir() + "/tests/integration/fake-bin:/usr/bin:/bin"},
+       {"FAKE_STATE", (repo_.Root() / "fake-state.json").string()},
+       {"FAKE_LOG", (repo_.Root() / "calls.jsonl").string()},
+       {"FAKE_VERIFY_DIR", testing::SourceDir() + "/tests/fixtures/verify"}},
+      err_path);
+  ASSERT_NE(pid, 0);
   int child = 0;
   for (int i = 0; i < 200 && child == 0; ++i) {
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
