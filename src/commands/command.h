@@ -116,6 +116,11 @@ void SetupConfigCommand(CLI::App& sub, Invocation& inv);
 void SetupVersionCommand(CLI::App& sub, Invocation& inv);
 void SetupVerifyCommand(CLI::App& sub, Invocation& inv);
 void SetupDiagnosticsCommand(CLI::App& sub, Invocation& inv);
+void SetupHostCommand(CLI::App& sub, Invocation& inv);
+
+void SetupDnsCommand(CLI::App& sub, Invocation& inv);
+
+void SetupFluxCommand(CLI::App& sub, Invocation& inv);
 /// A command that is planned but not in this version: listed in help, exit 2.
 void SetupPlannedCommand(CLI::App& sub, Invocation& inv);
 

@@ -22,9 +22,12 @@ constexpr CommandDef kCommands[] = {
      SetupDiagnosticsCommand},
     {"version", "Print the platformctl version", SetupVersionCommand},
     // Planned: listed so that users find them, and say so when called.
-    {"host", "(planned) Host layer: packages and k3s", SetupPlannedCommand},
-    {"dns", "(planned) Route53 dynamic DNS", SetupPlannedCommand},
-    {"flux", "(planned) Flux GitOps bootstrap and reconcile", SetupPlannedCommand},
+    {"host", "(planned) Host layer: packages and k3s", SetupHostCommand},
+
+    {"dns", "(planned) Route53 dynamic DNS", SetupDnsCommand},
+
+    {"flux", "(planned) Flux GitOps bootstrap and reconcile", SetupFluxCommand},
+
     {"doctor", "(planned) Check tools, cluster access and the machine", SetupPlannedCommand},
     {"completion", "(planned) Shell completion for bash, zsh and fish", SetupPlannedCommand},
 };
