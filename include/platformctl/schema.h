@@ -35,7 +35,8 @@ enum class KeyGroup {
   kVerify,
   kDelete,
   kHost,
-  kDns
+  kDns,
+  kFlux
 };
 
 struct KeySpec {

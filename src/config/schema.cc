@@ -101,16 +101,38 @@ constexpr KeySpec kKeys[] = {
   {"HOST_REQUIRED_COMMANDS", kList, "curl", false, "", kHost, "Commands that must exist after host bootstrap"},
   {"K3S_INGRESS_MODE", kEnum, "traefik", false, "traefik|none", kHost, "Keep k3s's bundled Traefik (traefik) or disable it (none)", false},
   {"K3S_VERSION", kString, "", false, "", kHost, "Pinned k3s version (empty = channel default)"},
-  {"K3S_KUBECONFIG_DEST", kPath, "", false, "", kHost, "Where to copy the k3s kubeconfig (empty = ~/.kube/config)"},
+  {"K3S_KUBECONFIG_DEST", kPath, "", false, "", kHost, "Kubeconfig the k3s context is merged into, with a backup (empty = ~/.kube/config of the invoking user)"},
+  {"HOST_SUDO", kBool, "false", false, "", kHost, "Run root-only host tasks through 'sudo -n' when not root (else they need root)", false},
+  {"K3S_CHANNEL", kString, "stable", false, "", kHost, "k3s release channel used when K3S_VERSION is empty (stable, latest, v1.31, ...)", false},
+  {"K3S_INSTALL_URL", kUrl, "https://get.k3s.io", false, "", kHost, "Where the k3s installer script is downloaded from (https; http only for loopback)", false},
+  {"K3S_INSTALL_SHA256", kString, "", false, "", kHost, "SHA-256 of the installer script: a download with another checksum is refused (empty = not checked)"},
+  {"K3S_EXTRA_ARGS", kList, "", false, "", kHost, "Extra k3s server flags, after the ones derived from the config"},
+  {"K3S_CONTEXT_NAME", kString, "${KUBE_CONTEXT}", false, "", kHost, "Name of the context, cluster and user merged into the kubeconfig (empty = k3s)"},
+  {"KUBECONFIG_OUT", kPath, "", false, "", kHost, "Write the k3s kubeconfig to this file (a standalone file) instead of merging it"},
   // Dynamic DNS
-  {"SWHURL_SUBDOMAINS", kList, "homelab oauth.homelab staging.hello.homelab prod.hello.homelab clickstack.homelab hubble.homelab minio.homelab minio-console.homelab", false, "", kDns, "Subdomain tokens the Route53 updater keeps pointed at this host"},
+  {"SWHURL_SUBDOMAINS", kList, "", false, "", kDns, "Subdomain tokens (space or comma separated) kept pointed at this host; DNS_ZONE_NAME is appended (empty = SWHURL_SUBDOMAIN, else derived from BASE_DOMAIN)"},
   {"SWHURL_SUBDOMAIN", kString, "", false, "", kDns, "Single subdomain token (legacy fallback)"},
-  {"DNS_UPDATE_INTERVAL", kDuration, "10m", false, "", kDns, "How often the systemd timer runs 'platformctl dns update'", false},
-  {"AWS_PROFILE", kString, "default", false, "", kDns, "AWS profile for Route53", false},
-  {"AWS_ZONE_ID", kString, "", false, "", kDns, "Route53 hosted zone id"},
-  {"AWS_NAMESERVER", kString, "", false, "", kDns, "Authoritative Route53 name server to check records against (empty = the zone's first NS)"},
+  {"DNS_ZONE_NAME", kDnsName, "swhurl.com", false, "", kDns, "The Route53 zone's domain, appended to every subdomain token", false},
+  {"AWS_ZONE_ID", kString, "", false, "", kDns, "Deprecated: the default of ROUTE53_HOSTED_ZONE_ID; set ROUTE53_HOSTED_ZONE_ID instead"},
+  {"ROUTE53_HOSTED_ZONE_ID", kString, "${AWS_ZONE_ID}", false, "", kDns, "Route53 hosted zone id (Z..., or /hostedzone/Z...)"},
+  {"DNS_TTL", kInt, "300", false, "", kDns, "TTL of the records 'dns update' writes (seconds)", false},
+  {"DNS_IPV6", kBool, "false", false, "", kDns, "Also keep AAAA records pointed at the public IPv6 address", false},
+  {"DNS_UPDATE_INTERVAL", kDuration, "10m", false, "", kDns, "How often the systemd timer runs 'platformctl dns update' (divides an hour or a day)", false},
+  {"PUBLIC_IP_URL", kUrl, "https://checkip.amazonaws.com", false, "", kDns, "HTTPS service answering the public IPv4 address (http only for loopback)", false},
+  {"PUBLIC_IP6_URL", kUrl, "https://api6.ipify.org", false, "", kDns, "HTTPS service answering the public IPv6 address (with DNS_IPV6=true)", false},
+  {"ROUTE53_ENDPOINT", kUrl, "https://route53.amazonaws.com", false, "", kDns, "Route53 API endpoint (http only for loopback, for tests)", false},
+  {"AWS_PROFILE", kString, "default", false, "", kDns, "Section of ~/.aws/credentials used when AWS_ACCESS_KEY_ID is empty", false},
   {"AWS_ACCESS_KEY_ID", kString, "", true, "", kDns, "AWS access key id for Route53 (else the AWS profile)"},
   {"AWS_SECRET_ACCESS_KEY", kString, "", true, "", kDns, "AWS secret access key for Route53"},
+  {"AWS_SESSION_TOKEN", kString, "", true, "", kDns, "AWS session token for temporary credentials"},
+  {"AWS_NAMESERVER", kString, "", false, "", kDns, "Deprecated, ignored: 'dns update' reads the records from the Route53 API, not from a name server"},
+  // Flux
+  {"FLUX_MODE", kEnum, "install", false, "install|bootstrap", kFlux, "flux bootstrap: 'flux install' (controllers only) or 'flux bootstrap git' (commits flux-system to FLUX_GIT_URL)", false},
+  {"FLUX_GIT_URL", kUrl, "https://github.com/samclement/swhurl-platform", false, "", kFlux, "Git repository Flux reconciles (the GitRepository's url; point it at your fork)", false},
+  {"FLUX_GIT_BRANCH", kString, "main", false, "", kFlux, "Branch Flux reconciles", false},
+  {"FLUX_GIT_PATH", kString, "cluster/flux", false, "", kFlux, "Path in the repository of the bootstrap manifests (flux bootstrap --path)", false},
+  {"FLUX_GIT_TOKEN", kString, "", true, "", kFlux, "Token for 'flux bootstrap git' over HTTPS (passed as the child's environment)"},
+  {"FLUX_RECONCILE_TIMEOUT", kDuration, "5m", false, "", kFlux, "Bound of each 'flux reconcile' wait", false},
 };
 // clang-format on
 
@@ -173,6 +195,8 @@ std::string_view KeyGroupName(KeyGroup g) {
       return "Host layer";
     case kDns:
       return "Dynamic DNS";
+    case kFlux:
+      return "Flux GitOps";
   }
   return "";
 }
