@@ -44,6 +44,11 @@ class HttpClient {
   virtual HttpResponse Send(const HttpRequest& request) = 0;
 };
 
+/// "" when `url` may be fetched by platformctl: https://, or plain http://
+/// only to a loopback host (127.0.0.0/8, [::1], localhost), for tests and
+/// local stand-ins. Otherwise why not, for an error message.
+std::string CheckFetchUrl(std::string_view url);
+
 /// The libcurl client. libcurl.so.4 is loaded on the first Send; when it
 /// cannot be loaded, every Send returns an error saying how to install it.
 std::unique_ptr<HttpClient> MakeCurlHttpClient();

@@ -174,6 +174,37 @@ HttpResponse CurlHttpClient::Send(const HttpRequest& request) {
 
 }  // namespace
 
+std::string CheckFetchUrl(std::string_view url) {
+  if (url.starts_with("https://") && url.size() > 8) return {};
+  if (!url.starts_with("http://")) return "'" + std::string(url) + "' is not an https:// URL";
+  std::string_view rest = url.substr(7);
+  rest = rest.substr(0, rest.find_first_of("/?#"));
+  if (const size_t at = rest.rfind('@'); at != std::string_view::npos) rest.remove_prefix(at + 1);
+  std::string_view host;
+  if (rest.starts_with("[")) {
+    host =
+        rest.substr(0, rest.find(']') == std::string_view::npos ? rest.size() : rest.find(']') + 1);
+  } else {
+    host = rest.substr(0, rest.find(':'));
+  }
+  bool loopback = host == "localhost" || host == "[::1]";
+  if (host.starts_with("127.")) {
+    int parts = 2;  // "127" and the label after the first dot
+    bool digits = true;
+    for (char c : host.substr(4)) {
+      if (c == '.')
+        ++parts;
+      else if (std::isdigit(static_cast<unsigned char>(c)) == 0)
+        digits = false;
+    }
+    loopback = digits && parts == 4;
+  }
+  if (loopback) return {};
+  return "'" + std::string(url) +
+         "' is plain http to a host that is not loopback; use https:// (http is accepted only "
+         "for 127.0.0.1, [::1] and localhost, for tests)";
+}
+
 const std::string* HttpResponse::Header(std::string_view name) const {
   for (const auto& [key, value] : headers) {
     if (EqualsIgnoreCase(key, name)) return &value;

@@ -289,3 +289,17 @@ TEST(LazyLoadTest, VersionCommandLoadsNeitherLibcurlNorLibcrypto) {
 
 }  // namespace
 }  // namespace platformctl
+
+TEST(HttpTest, CheckFetchUrlAllowsHttpsAndLoopbackHttpOnly) {
+  EXPECT_EQ(platformctl::CheckFetchUrl("https://route53.amazonaws.com"), "");
+  EXPECT_EQ(platformctl::CheckFetchUrl("http://127.0.0.1:8080/x"), "");
+  EXPECT_EQ(platformctl::CheckFetchUrl("http://127.1.2.3/"), "");
+  EXPECT_EQ(platformctl::CheckFetchUrl("http://localhost:99"), "");
+  EXPECT_EQ(platformctl::CheckFetchUrl("http://[::1]:5000/"), "");
+  EXPECT_NE(platformctl::CheckFetchUrl("http://checkip.amazonaws.com"), "");
+  EXPECT_NE(platformctl::CheckFetchUrl("http://127.0.0.1.evil.com/"), "");
+  EXPECT_NE(platformctl::CheckFetchUrl("http://user@10.0.0.1/"), "");
+  EXPECT_NE(platformctl::CheckFetchUrl("http://127.0.0.1@evil.com/"), "");
+  EXPECT_NE(platformctl::CheckFetchUrl("ftp://127.0.0.1/"), "");
+  EXPECT_NE(platformctl::CheckFetchUrl("https://"), "");
+}
