@@ -199,6 +199,9 @@ struct PlanStep {
 
 struct Plan {
   PlanMode mode = PlanMode::kApply;
+  /// The command that runs it, naming the run trail and journal
+  /// ("host-apply", "flux-bootstrap", ...); "" = "apply" or "delete".
+  std::string command;
   std::string profile;  ///< resolved profile path or "" (JSON null)
   bool with_host = false;
   /// Always runs first, whatever --only/--from select: validation, the run
@@ -220,6 +223,9 @@ struct PlanOptions {
   /// "" = keep them relative (tests).
   std::string repo_root;
 };
+
+/// The run's name: plan.command, else "apply" or "delete".
+std::string PlanName(const Plan& plan);
 
 /// Builds the full plan for the mode. Pure: reads only the config.
 Plan BuildPlan(const Config& config, const PlanOptions& options);

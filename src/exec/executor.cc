@@ -172,7 +172,7 @@ class Executor {
   }
 
   int Run() {
-    const std::string mode = plan_.mode == PlanMode::kApply ? "apply" : "delete";
+    const std::string mode = PlanName(plan_);
     for (const auto& s : plan_.steps) {
       for (const auto& op : s.ops) {
         if (std::holds_alternative<HostActionOp>(op)) {
@@ -1163,6 +1163,7 @@ class Executor {
     }
     Json j = {{"schemaVersion", 1},
               {"mode", plan_.mode == PlanMode::kApply ? "apply" : "delete"},
+              {"run", PlanName(plan_)},
               {"profile", plan_.profile.empty() ? Json(nullptr) : Json(plan_.profile)},
               {"fingerprint", fingerprint_},
               {"context", context_},
@@ -1236,7 +1237,7 @@ class Executor {
     const bool started = std::any_of(records_.begin(), records_.end(),
                                      [](const StepRecord& r) { return r.status != "pending"; });
     if (!started && code != kExitOk) {
-      status_ << (plan_.mode == PlanMode::kApply ? "apply" : "delete")
+      status_ << PlanName(plan_)
               << " stopped before its first step: nothing was changed; run trail: " << Rel(run_dir_)
               << "\n"
               << std::flush;

@@ -12,4 +12,9 @@ constexpr std::string_view kDelete[] = {"apps",    "platform",     "ingress",
 std::span<const std::string_view> ApplyPhases() { return kApply; }
 std::span<const std::string_view> DeletePhases() { return kDelete; }
 
+std::string PlanName(const Plan& plan) {
+  if (!plan.command.empty()) return plan.command;
+  return plan.mode == PlanMode::kApply ? "apply" : "delete";
+}
+
 }  // namespace platformctl
