@@ -22,7 +22,8 @@ constexpr CommandDef kCommands[] = {
      SetupDiagnosticsCommand},
     {"version", "Print the platformctl version", SetupVersionCommand},
     // Planned: listed so that users find them, and say so when called.
-    {"host", "(planned) Host layer: packages and k3s", SetupHostCommand},
+    {"host", "Host layer: packages, k3s and the dynamic DNS timer (plan, apply, delete)",
+     SetupHostCommand},
 
     {"dns", "(planned) Route53 dynamic DNS", SetupDnsCommand},
 
