@@ -24,7 +24,7 @@ constexpr CommandDef kCommands[] = {
     // Planned: listed so that users find them, and say so when called.
     {"host", "(planned) Host layer: packages and k3s", SetupHostCommand},
 
-    {"dns", "(planned) Route53 dynamic DNS", SetupDnsCommand},
+    {"dns", "Route53 dynamic DNS: point this host's names at its public IP", SetupDnsCommand},
 
     {"flux", "(planned) Flux GitOps bootstrap and reconcile", SetupFluxCommand},
 
