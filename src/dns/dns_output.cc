@@ -80,7 +80,7 @@ std::string RenderDnsPlanText(const DnsReport& report) {
   }
   out += "\n";
   if (report.ipv4.empty() || (report.ipv6 && report.ipv6_address.empty())) {
-    out += "the public address is unknown: 'dns update' would change nothing\n";
+    out += "the public address is unknown: 'dns update' would fail (see above)\n";
   } else if (!report.route53_read) {
     out += "'dns update' would point " + std::to_string(report.records.size()) +
            " records at " + Addresses(report) + " (Route53 not compared)\n";
