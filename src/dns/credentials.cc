@@ -15,6 +15,9 @@
 namespace platformctl {
 namespace {
 
+/// User input in a message: quoted, at most 40 bytes, control bytes escaped.
+std::string Quoted(std::string_view s) { return "'" + Excerpt(s) + "'"; }
+
 constexpr std::uintmax_t kMaxCredentialsFile = 1 << 20;
 
 std::string_view Trim(std::string_view s) {
@@ -77,7 +80,7 @@ AwsCredentialLookup FindAwsCredentials(const AwsCredentialInputs& in) {
                                    : "AWS_SECRET_ACCESS_KEY is set but AWS_ACCESS_KEY_ID is empty") +
                 "; set both (environment or profiles/secrets.env), or neither to use the AWS "
                 "profile " +
-                Excerpt(in.profile);
+                Quoted(in.profile);
     return out;
   }
   std::string path = in.credentials_file;

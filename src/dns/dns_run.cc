@@ -1,5 +1,6 @@
 // One `dns plan` / `dns update` run: configuration checks (exit 2 before any
 // request), the public address, Route53's records, the diff, the change.
+#include <cctype>
 #include <chrono>
 #include <cstdio>
 #include <ctime>
@@ -14,6 +15,9 @@
 
 namespace platformctl {
 namespace {
+
+/// User input in a message: quoted, at most 40 bytes, control bytes escaped.
+std::string Quoted(std::string_view s) { return "'" + Excerpt(s) + "'"; }
 
 constexpr long kMaxTtl = 2147483647;  // Route53: 0 to 2^31 - 1
 constexpr int kAddressTimeoutMs = 10000;
@@ -36,6 +40,12 @@ std::string OriginOf(const Config& config, std::string_view key) {
 bool IsDefault(const Config& config, std::string_view key) {
   const ConfigEntry* e = config.Find(key);
   return e == nullptr || e->origin.kind == Origin::Kind::kDefault;
+}
+
+std::string_view Trim(std::string_view s) {
+  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front())) != 0) s.remove_prefix(1);
+  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back())) != 0) s.remove_suffix(1);
+  return s;
 }
 
 [[noreturn]] void ConfigError(const std::string& message, const std::string& hint = {}) {
@@ -75,7 +85,7 @@ std::string FetchAddress(HttpClient& http, const std::string& url, bool v6,
   auto ip = ParseIpAddress(r.body, v6);
   if (!ip) {
     error = "the " + what + " is not an " + (v6 ? "IPv6" : "IPv4") +
-            " address: " + Excerpt(r.body);
+            " address: " + Quoted(Trim(r.body));
     return {};
   }
   return *ip;
@@ -113,7 +123,7 @@ DnsReport RunDns(const Config& config, const DnsOptions& options, DnsEnv env) {
     auto zone = NormalizeZoneId(raw_zone);
     if (!zone) {
       ConfigError("ROUTE53_HOSTED_ZONE_ID (" + OriginOf(config, "ROUTE53_HOSTED_ZONE_ID") + ") " +
-                      Excerpt(raw_zone) + " is not a hosted zone id",
+                      Quoted(raw_zone) + " is not a hosted zone id",
                   "use the id the Route53 console shows, e.g. Z08316812BZVAZ9D79ZRO or "
                   "/hostedzone/Z08316812BZVAZ9D79ZRO");
     }

@@ -16,6 +16,9 @@
 namespace platformctl {
 namespace {
 
+/// User input in a message: quoted, at most 40 bytes, control bytes escaped.
+std::string Quoted(std::string_view s) { return "'" + Excerpt(s) + "'"; }
+
 constexpr size_t kMaxLabel = 63;
 constexpr size_t kMaxName = 253;
 constexpr size_t kMaxNames = 100;  // well below Route53's 1000 changes per batch
@@ -70,17 +73,17 @@ std::string CheckDnsName(std::string_view name) {
   for (std::string_view label : Labels(name)) {
     if (label.empty()) return "it has an empty label (two dots, or a dot at either end)";
     if (label.size() > kMaxLabel) {
-      return "label " + Excerpt(label) + " is " + std::to_string(label.size()) +
+      return "label " + Quoted(label) + " is " + std::to_string(label.size()) +
              " bytes long (at most " + std::to_string(kMaxLabel) + ")";
     }
     for (char c : label) {
       if (std::isalnum(static_cast<unsigned char>(c)) == 0 && c != '-') {
-        return "label " + Excerpt(label) +
+        return "label " + Quoted(label) +
                " has a character other than letters, digits and '-'";
       }
     }
     if (label.front() == '-' || label.back() == '-') {
-      return "label " + Excerpt(label) + " starts or ends with '-'";
+      return "label " + Quoted(label) + " starts or ends with '-'";
     }
   }
   return {};
@@ -90,7 +93,7 @@ DnsNames DeriveDnsNames(const DnsNameInputs& in) {
   DnsNames out;
   const std::string zone = Lower(in.zone);
   if (const std::string why = CheckDnsName(zone); !why.empty()) {
-    out.error = "DNS_ZONE_NAME " + Excerpt(in.zone) + " is not a valid zone name: " + why;
+    out.error = "DNS_ZONE_NAME " + Quoted(in.zone) + " is not a valid zone name: " + why;
     out.hint = "set DNS_ZONE_NAME to the Route53 hosted zone's domain, e.g. swhurl.com";
     return out;
   }
@@ -109,7 +112,7 @@ DnsNames DeriveDnsNames(const DnsNameInputs& in) {
     if (base_domain.size() <= suffix.size() || !base_domain.ends_with(suffix)) {
       out.error = "no names to manage: SWHURL_SUBDOMAINS and SWHURL_SUBDOMAIN are empty and "
                   "BASE_DOMAIN " +
-                  Excerpt(in.base_domain) + " is not under DNS_ZONE_NAME " + Excerpt(zone);
+                  Quoted(in.base_domain) + " is not under DNS_ZONE_NAME " + Quoted(zone);
       out.hint = "set SWHURL_SUBDOMAINS to the subdomain tokens to keep pointed at this host "
                  "(e.g. SWHURL_SUBDOMAINS=\"lab oauth.lab\" gives lab." +
                  zone + " and oauth.lab." + zone + "), or BASE_DOMAIN to a name under " + zone;
@@ -126,7 +129,7 @@ DnsNames DeriveDnsNames(const DnsNameInputs& in) {
   std::set<std::string> seen;
   for (const auto& token : fqdns) {
     if (const std::string why = CheckDnsName(token); !why.empty()) {
-      out.error = key + ": " + Excerpt(token) + " is not a valid subdomain: " + why;
+      out.error = key + ": " + Quoted(token) + " is not a valid subdomain: " + why;
       out.hint = "each token of " + key +
                  " is one or more DNS labels (letters, digits and '-', separated by dots), "
                  "without the zone; separate tokens with spaces or commas";
@@ -135,7 +138,7 @@ DnsNames DeriveDnsNames(const DnsNameInputs& in) {
     }
     std::string fqdn = Lower(token) + "." + zone;
     if (const std::string why = CheckDnsName(fqdn); !why.empty()) {
-      out.error = key + ": " + Excerpt(token) + " gives the name " + Excerpt(fqdn) +
+      out.error = key + ": " + Quoted(token) + " gives the name " + Quoted(fqdn) +
                   ", which is not valid: " + why;
       out.hint = "shorten the token";
       out.names.clear();
