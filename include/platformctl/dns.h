@@ -235,8 +235,8 @@ class Route53Client {
 // ---- One run ---------------------------------------------------------------
 
 struct DnsOptions {
-  bool update = false;   ///< `dns update` (else `dns plan`)
-  bool dry_run = false;  ///< with update: everything but the POST
+  bool update = false;           ///< `dns update` (else `dns plan`)
+  bool dry_run = false;          ///< with update: everything but the POST
   std::string credentials_file;  ///< AWS_SHARED_CREDENTIALS_FILE
   std::string home;              ///< $HOME
 };
@@ -269,7 +269,7 @@ struct DnsReport {
   std::string change_batch;  ///< the XML sent (or, dry-run, that would be sent)
   bool applied = false;
   Route53ChangeInfo change;
-  int requests = 0;  ///< Route53 requests
+  int requests = 0;   ///< Route53 requests
   std::string error;  ///< why the run failed (exit 1); "" = ok
 
   [[nodiscard]] size_t Changes() const;

@@ -75,8 +75,8 @@ class DnsTrail {
     std::vector<fs::path> runs;
     std::error_code ec;
     for (const auto& e : fs::directory_iterator(base, ec)) {
-      if (e.is_directory(ec) && e.path().filename().string().find("-dns-update") !=
-                                    std::string::npos) {
+      if (e.is_directory(ec) &&
+          e.path().filename().string().find("-dns-update") != std::string::npos) {
         runs.push_back(e.path());
       }
     }
@@ -103,17 +103,15 @@ void RunDnsCommand(Invocation& inv, bool update) {
   std::unique_ptr<DnsTrail> trail;
   if (update) {
     const std::string root = fs::absolute(config.RepoRoot()).lexically_normal().string();
-    trail = std::make_unique<DnsTrail>(root, inv.flags.dry_run ? "dns-update-dry-run" : "dns-update",
-                                       secrets);
+    trail = std::make_unique<DnsTrail>(
+        root, inv.flags.dry_run ? "dns-update-dry-run" : "dns-update", secrets);
     trail->Line("platformctl " + inv.command_line);
   }
   std::unique_ptr<HttpClient> http = MakeCurlHttpClient();
   DnsEnv env;
   env.http = http.get();
   env.now = [] { return static_cast<std::int64_t>(std::time(nullptr)); };
-  env.sleep = [](double s) {
-    std::this_thread::sleep_for(std::chrono::duration<double>(s));
-  };
+  env.sleep = [](double s) { std::this_thread::sleep_for(std::chrono::duration<double>(s)); };
   if (trail) env.log = [&trail](const std::string& line) { trail->Line(line); };
   DnsOptions options;
   options.update = update;
@@ -167,8 +165,9 @@ void SetupDnsCommand(CLI::App& sub, Invocation& inv) {
            "  platformctl dns update            # what the systemd timer runs\n"
            "exit: 0 ok, 1 a request failed, 2 config error (nothing sent)\n");
   CLI::App* plan = sub.add_subcommand(
-      "plan", "Show the managed names, the public address, Route53's records and what update "
-              "would change");
+      "plan",
+      "Show the managed names, the public address, Route53's records and what update "
+      "would change");
   Describe(*plan,
            "  platformctl dns plan\n"
            "  platformctl dns plan -o json\n"

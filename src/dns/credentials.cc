@@ -42,9 +42,9 @@ std::optional<AwsCredentials> ParseAwsCredentialsFile(std::string_view text,
     const std::string_view line = Trim(raw);
     if (line.empty() || line.front() == '#' || line.front() == ';') continue;
     if (line.front() == '[') {
-      std::string_view name = line.substr(1, line.find(']') == std::string_view::npos
-                                                 ? std::string_view::npos
-                                                 : line.find(']') - 1);
+      std::string_view name =
+          line.substr(1, line.find(']') == std::string_view::npos ? std::string_view::npos
+                                                                  : line.find(']') - 1);
       name = Trim(name);
       if (name.starts_with("profile ")) name = Trim(name.substr(8));
       in_section = name == profile;
@@ -69,18 +69,18 @@ AwsCredentialLookup FindAwsCredentials(const AwsCredentialInputs& in) {
   const bool has_id = !in.access_key_id.empty();
   const bool has_secret = !in.secret_access_key.empty();
   if (has_id && has_secret) {
-    out.credentials =
-        AwsCredentials{in.access_key_id, in.secret_access_key, in.session_token};
+    out.credentials = AwsCredentials{in.access_key_id, in.secret_access_key, in.session_token};
     out.source = "AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY (" +
                  (in.key_origin.empty() ? std::string("config") : in.key_origin) + ")";
     return out;
   }
   if (has_id != has_secret) {
-    out.error = std::string(has_id ? "AWS_ACCESS_KEY_ID is set but AWS_SECRET_ACCESS_KEY is empty"
-                                   : "AWS_SECRET_ACCESS_KEY is set but AWS_ACCESS_KEY_ID is empty") +
-                "; set both (environment or profiles/secrets.env), or neither to use the AWS "
-                "profile " +
-                Quoted(in.profile);
+    out.error =
+        std::string(has_id ? "AWS_ACCESS_KEY_ID is set but AWS_SECRET_ACCESS_KEY is empty"
+                           : "AWS_SECRET_ACCESS_KEY is set but AWS_ACCESS_KEY_ID is empty") +
+        "; set both (environment or profiles/secrets.env), or neither to use the AWS "
+        "profile " +
+        Quoted(in.profile);
     return out;
   }
   std::string path = in.credentials_file;
@@ -109,8 +109,8 @@ AwsCredentialLookup FindAwsCredentials(const AwsCredentialInputs& in) {
   text << f.rdbuf();
   out.credentials = ParseAwsCredentialsFile(text.str(), profile);
   if (!out.credentials) {
-    out.looked += path + " has no [" + profile +
-                  "] section with aws_access_key_id and aws_secret_access_key";
+    out.looked +=
+        path + " has no [" + profile + "] section with aws_access_key_id and aws_secret_access_key";
     return out;
   }
   out.source = "profile " + profile + " in " + path;

@@ -45,19 +45,17 @@ json Nullable(const std::string& s) { return s.empty() ? json(nullptr) : json(s)
 
 std::string RenderDnsPlanText(const DnsReport& report) {
   std::string out;
-  out += "zone:        " + (report.zone_id.empty() ? "(ROUTE53_HOSTED_ZONE_ID not set)"
-                                                   : report.zone_id) +
-         " (" + report.zone_name + ")\n";
+  out += "zone:        " +
+         (report.zone_id.empty() ? "(ROUTE53_HOSTED_ZONE_ID not set)" : report.zone_id) + " (" +
+         report.zone_name + ")\n";
   out += "public IPv4: " + (report.ipv4.empty() ? "unknown" : report.ipv4) + "\n";
   if (report.ipv6) {
-    out += "public IPv6: " + (report.ipv6_address.empty() ? "unknown" : report.ipv6_address) +
-           "\n";
+    out += "public IPv6: " + (report.ipv6_address.empty() ? "unknown" : report.ipv6_address) + "\n";
   }
   if (!report.address_error.empty()) out += "             " + report.address_error + "\n";
   out += "credentials: " +
          (report.have_credentials ? report.credentials_source
-                                  : "none: " + report.credentials_source +
-                                        "; Route53 not read") +
+                                  : "none: " + report.credentials_source + "; Route53 not read") +
          "\n";
   if (!report.route53_error.empty()) out += "route53:     " + report.route53_error + "\n";
   out += "\n";
@@ -82,8 +80,8 @@ std::string RenderDnsPlanText(const DnsReport& report) {
   if (report.ipv4.empty() || (report.ipv6 && report.ipv6_address.empty())) {
     out += "the public address is unknown: 'dns update' would fail (see above)\n";
   } else if (!report.route53_read) {
-    out += "'dns update' would point " + std::to_string(report.records.size()) +
-           " records at " + Addresses(report) + " (Route53 not compared)\n";
+    out += "'dns update' would point " + std::to_string(report.records.size()) + " records at " +
+           Addresses(report) + " (Route53 not compared)\n";
   } else if (report.Changes() == 0 && report.Conflicts() == 0) {
     out += "nothing to change: all " + std::to_string(report.records.size()) +
            " records already point at " + Addresses(report) + "\n";
@@ -116,7 +114,8 @@ std::string RenderDnsUpdateText(const DnsReport& report) {
   if (!report.route53_read) return out;
   const std::string n = std::to_string(report.records.size());
   if (report.Changes() == 0) {
-    if (report.Conflicts() == 0) out += "all " + n + " records already point at " + Addresses(report) + "\n";
+    if (report.Conflicts() == 0)
+      out += "all " + n + " records already point at " + Addresses(report) + "\n";
     return out;
   }
   const std::string k = std::to_string(report.Changes());
@@ -149,8 +148,10 @@ std::string RenderDnsJson(const DnsReport& report) {
                   {"requests", report.requests}};
   j["records"] = json::array();
   for (const auto& r : report.records) {
-    json rec = {{"name", r.want.name},     {"type", r.want.type},
-                {"source", r.want.source}, {"ttl", r.want.ttl},
+    json rec = {{"name", r.want.name},
+                {"type", r.want.type},
+                {"source", r.want.source},
+                {"ttl", r.want.ttl},
                 {"want", Nullable(r.want.value)}};
     if (r.current) {
       rec["current"] = {{"values", r.current->values},

@@ -49,8 +49,8 @@ std::string_view Trim(std::string_view s) {
 }
 
 [[noreturn]] void ConfigError(const std::string& message, const std::string& hint = {}) {
-  throw CommandError(kExitUsage, message + (hint.empty() ? "" : "\n  fix: " + hint) +
-                                     "\nNothing was sent.");
+  throw CommandError(kExitUsage,
+                     message + (hint.empty() ? "" : "\n  fix: " + hint) + "\nNothing was sent.");
 }
 
 void CheckUrl(const Config& config, const char* key) {
@@ -154,10 +154,10 @@ DnsReport RunDns(const Config& config, const DnsOptions& options, DnsEnv env) {
   CheckUrl(config, "PUBLIC_IP_URL");
   if (report.ipv6) CheckUrl(config, "PUBLIC_IP6_URL");
 
-  AwsCredentialLookup creds = FindAwsCredentials(
-      {config.Get("AWS_ACCESS_KEY_ID"), config.Get("AWS_SECRET_ACCESS_KEY"),
-       config.Get("AWS_SESSION_TOKEN"), OriginOf(config, "AWS_ACCESS_KEY_ID"),
-       config.Get("AWS_PROFILE"), options.credentials_file, options.home});
+  AwsCredentialLookup creds =
+      FindAwsCredentials({config.Get("AWS_ACCESS_KEY_ID"), config.Get("AWS_SECRET_ACCESS_KEY"),
+                          config.Get("AWS_SESSION_TOKEN"), OriginOf(config, "AWS_ACCESS_KEY_ID"),
+                          config.Get("AWS_PROFILE"), options.credentials_file, options.home});
   if (!creds.error.empty()) ConfigError(creds.error);
   report.have_credentials = creds.credentials.has_value();
   report.credentials_source = report.have_credentials ? creds.source : creds.looked;

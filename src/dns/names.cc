@@ -59,8 +59,8 @@ std::vector<std::string_view> Labels(std::string_view name) {
 
 // The seed's derived set (host_dynamic_dns_subdomains), "" = base itself.
 constexpr std::array<std::string_view, 8> kDerivedPrefixes = {
-    "", "oauth.", "staging.hello.", "prod.hello.", "clickstack.", "hubble.", "minio.",
-    "minio-console."};
+    "",        "oauth.", "staging.hello.", "prod.hello.", "clickstack.",
+    "hubble.", "minio.", "minio-console."};
 
 }  // namespace
 
@@ -78,8 +78,7 @@ std::string CheckDnsName(std::string_view name) {
     }
     for (char c : label) {
       if (std::isalnum(static_cast<unsigned char>(c)) == 0 && c != '-') {
-        return "label " + Quoted(label) +
-               " has a character other than letters, digits and '-'";
+        return "label " + Quoted(label) + " has a character other than letters, digits and '-'";
       }
     }
     if (label.front() == '-' || label.back() == '-') {
@@ -110,21 +109,24 @@ DnsNames DeriveDnsNames(const DnsNameInputs& in) {
     const std::string base_domain = Lower(in.base_domain);
     const std::string suffix = "." + zone;
     if (base_domain.size() <= suffix.size() || !base_domain.ends_with(suffix)) {
-      out.error = "no names to manage: SWHURL_SUBDOMAINS and SWHURL_SUBDOMAIN are empty and "
-                  "BASE_DOMAIN " +
-                  Quoted(in.base_domain) + " is not under DNS_ZONE_NAME " + Quoted(zone);
-      out.hint = "set SWHURL_SUBDOMAINS to the subdomain tokens to keep pointed at this host "
-                 "(e.g. SWHURL_SUBDOMAINS=\"lab oauth.lab\" gives lab." +
-                 zone + " and oauth.lab." + zone + "), or BASE_DOMAIN to a name under " + zone;
+      out.error =
+          "no names to manage: SWHURL_SUBDOMAINS and SWHURL_SUBDOMAIN are empty and "
+          "BASE_DOMAIN " +
+          Quoted(in.base_domain) + " is not under DNS_ZONE_NAME " + Quoted(zone);
+      out.hint =
+          "set SWHURL_SUBDOMAINS to the subdomain tokens to keep pointed at this host "
+          "(e.g. SWHURL_SUBDOMAINS=\"lab oauth.lab\" gives lab." +
+          zone + " and oauth.lab." + zone + "), or BASE_DOMAIN to a name under " + zone;
       return out;
     }
     const std::string base = base_domain.substr(0, base_domain.size() - suffix.size());
     key = "BASE_DOMAIN";
     source = "derived from BASE_DOMAIN";
     for (std::string_view prefix : kDerivedPrefixes) fqdns.push_back(std::string(prefix) + base);
-    out.notes.push_back("SWHURL_SUBDOMAINS and SWHURL_SUBDOMAIN are empty: " +
-                        std::to_string(fqdns.size()) + " names derived from BASE_DOMAIN=" +
-                        base_domain + " (set SWHURL_SUBDOMAINS to choose them)");
+    out.notes.push_back(
+        "SWHURL_SUBDOMAINS and SWHURL_SUBDOMAIN are empty: " + std::to_string(fqdns.size()) +
+        " names derived from BASE_DOMAIN=" + base_domain +
+        " (set SWHURL_SUBDOMAINS to choose them)");
   }
   std::set<std::string> seen;
   for (const auto& token : fqdns) {

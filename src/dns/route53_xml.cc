@@ -170,8 +170,8 @@ std::vector<RecordChange> DiffRecords(const std::vector<DesiredRecord>& desired,
     }
     if (want.value.empty()) {
       c.action = DnsAction::kUnknown;
-      c.reason = "public " + std::string(want.type == "AAAA" ? "IPv6" : "IPv4") +
-                 " address unknown";
+      c.reason =
+          "public " + std::string(want.type == "AAAA" ? "IPv6" : "IPv4") + " address unknown";
     } else if (cname != nullptr) {
       c.action = DnsAction::kConflict;
       c.reason = "a CNAME record holds this name (-> " + Join(cname->values, ",") +

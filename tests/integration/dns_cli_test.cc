@@ -114,7 +114,8 @@ class DnsCli : public ::testing::Test {
   }
   size_t Route53Requests() const {
     size_t n = 0;
-    for (const auto& e : Log()) n += e["path"].get<std::string>().starts_with("/2013-04-01") ? 1 : 0;
+    for (const auto& e : Log())
+      n += e["path"].get<std::string>().starts_with("/2013-04-01") ? 1 : 0;
     return n;
   }
   json State() const { return json::parse(ReadAll(dir_ / "state.json")); }
@@ -129,10 +130,11 @@ class DnsCli : public ::testing::Test {
                             .child("Changes")
                             .children("Change")) {
       const auto s = c.child("ResourceRecordSet");
-      out.push_back(std::string(c.child("Action").text().as_string()) + " " +
-                    s.child("Name").text().as_string() + " " + s.child("Type").text().as_string() +
-                    " " + s.child("TTL").text().as_string() + " " +
-                    s.child("ResourceRecords").child("ResourceRecord").child("Value").text().as_string());
+      out.push_back(
+          std::string(c.child("Action").text().as_string()) + " " +
+          s.child("Name").text().as_string() + " " + s.child("Type").text().as_string() + " " +
+          s.child("TTL").text().as_string() + " " +
+          s.child("ResourceRecords").child("ResourceRecord").child("Value").text().as_string());
     }
     return out;
   }
@@ -169,9 +171,9 @@ TEST_F(DnsCli, UpdateUpsertsOnlyDifferingRecordsInOneBatch) {
   const auto posts = Posts();
   ASSERT_EQ(posts.size(), 1u);
   EXPECT_EQ(posts[0]["path"], "/2013-04-01/hostedzone/Z0TEST/rrset/");
-  EXPECT_EQ(Changes(posts[0]), (std::vector<std::string>{
-                                   "UPSERT oauth.lab.swhurl.com. A 300 203.0.113.7",
-                                   "UPSERT new.swhurl.com. A 300 203.0.113.7"}));
+  EXPECT_EQ(Changes(posts[0]),
+            (std::vector<std::string>{"UPSERT oauth.lab.swhurl.com. A 300 203.0.113.7",
+                                      "UPSERT new.swhurl.com. A 300 203.0.113.7"}));
   EXPECT_NE(posts[0]["body"].get<std::string>().find("<Comment>platformctl dns update 20"),
             std::string::npos);
   for (const auto& e : Log()) {
@@ -250,8 +252,9 @@ TEST_F(DnsCli, DryRunPrintsTheBatchAndSendsNoPost) {
 TEST_F(DnsCli, InvalidChangeBatchIsReportedWithCodeAndMessage) {
   state_["errors"] = {{{"op", "change"},
                        {"invalid_change_batch", true},
-                       {"message", "Tried to create resource record set [name='new.swhurl.com.', "
-                                   "type='A'] but it already exists"}}};
+                       {"message",
+                        "Tried to create resource record set [name='new.swhurl.com.', "
+                        "type='A'] but it already exists"}}};
   Start();
   auto r = Run({"dns", "update"});
   EXPECT_EQ(r.exit_code, 1) << r.err;
@@ -270,8 +273,9 @@ TEST_F(DnsCli, AccessDeniedIsReportedAndNothingIsChanged) {
   state_["errors"] = {{{"op", "list"},
                        {"status", 403},
                        {"code", "AccessDenied"},
-                       {"message", "User: arn:aws:iam::123456789012:user/dns is not authorized to "
-                                   "perform: route53:ListResourceRecordSets"}}};
+                       {"message",
+                        "User: arn:aws:iam::123456789012:user/dns is not authorized to "
+                        "perform: route53:ListResourceRecordSets"}}};
   Start();
   auto r = Run({"dns", "update"});
   EXPECT_EQ(r.exit_code, 1) << r.err;
@@ -393,8 +397,8 @@ TEST_F(DnsCli, WithoutCredentialsPlanListsTheNamesAndUpdateExits2) {
 TEST_F(DnsCli, PlainHttpToAnotherHostIsRefused) {
   Start();
   for (const std::string set :
-       {"ROUTE53_ENDPOINT=http://route53.amazonaws.com", "PUBLIC_IP_URL=http://checkip.amazonaws.com",
-        "PUBLIC_IP6_URL=http://api6.ipify.org"}) {
+       {"ROUTE53_ENDPOINT=http://route53.amazonaws.com",
+        "PUBLIC_IP_URL=http://checkip.amazonaws.com", "PUBLIC_IP6_URL=http://api6.ipify.org"}) {
     auto r = Run({"dns", "update", "--set", set, "--set", "DNS_IPV6=true"});
     EXPECT_EQ(r.exit_code, 2) << set << "\n" << r.err;
     EXPECT_NE(r.err.find(set.substr(0, set.find('=')) + " (--set)"), std::string::npos) << r.err;
@@ -414,11 +418,11 @@ TEST_F(DnsCli, DerivedNamesNeverContainWarningText) {
     names.push_back(rec["name"]);
     EXPECT_EQ(rec["source"], "derived from BASE_DOMAIN");
   }
-  EXPECT_EQ(names, (std::vector<std::string>{
-                       "lab.swhurl.com", "oauth.lab.swhurl.com", "staging.hello.lab.swhurl.com",
-                       "prod.hello.lab.swhurl.com", "clickstack.lab.swhurl.com",
-                       "hubble.lab.swhurl.com", "minio.lab.swhurl.com",
-                       "minio-console.lab.swhurl.com"}));
+  EXPECT_EQ(names,
+            (std::vector<std::string>{"lab.swhurl.com", "oauth.lab.swhurl.com",
+                                      "staging.hello.lab.swhurl.com", "prod.hello.lab.swhurl.com",
+                                      "clickstack.lab.swhurl.com", "hubble.lab.swhurl.com",
+                                      "minio.lab.swhurl.com", "minio-console.lab.swhurl.com"}));
   ASSERT_EQ(j["notes"].size(), 1u);
   EXPECT_NE(r.err.find("note: SWHURL_SUBDOMAINS and SWHURL_SUBDOMAIN are empty"),
             std::string::npos);
@@ -440,8 +444,8 @@ TEST_F(DnsCli, BadTokensExit2NamingTheTokenAndTheKey) {
               std::string::npos)
         << r.err;
   }
-  auto none = Run({"dns", "plan", "--set", "SWHURL_SUBDOMAINS=", "--set",
-                   "BASE_DOMAIN=127.0.0.1.nip.io"});
+  auto none =
+      Run({"dns", "plan", "--set", "SWHURL_SUBDOMAINS=", "--set", "BASE_DOMAIN=127.0.0.1.nip.io"});
   EXPECT_EQ(none.exit_code, 2);
   EXPECT_NE(none.err.find("no names to manage"), std::string::npos) << none.err;
   EXPECT_NE(none.err.find("fix: set SWHURL_SUBDOMAINS"), std::string::npos) << none.err;
@@ -469,15 +473,15 @@ TEST_F(DnsCli, PlanJsonSchema) {
   EXPECT_EQ(j["applied"], false);
   EXPECT_EQ(j["ok"], true);
   ASSERT_EQ(j["records"].size(), 3u);
-  EXPECT_EQ(j["records"][0], (json{{"name", "lab.swhurl.com"},
-                                   {"type", "A"},
-                                   {"source", "SWHURL_SUBDOMAINS"},
-                                   {"ttl", 300},
-                                   {"want", "203.0.113.7"},
-                                   {"current",
-                                    {{"values", {"203.0.113.7"}}, {"ttl", 300}, {"alias", false}}},
-                                   {"action", "none"},
-                                   {"reason", "up to date"}}));
+  EXPECT_EQ(j["records"][0],
+            (json{{"name", "lab.swhurl.com"},
+                  {"type", "A"},
+                  {"source", "SWHURL_SUBDOMAINS"},
+                  {"ttl", 300},
+                  {"want", "203.0.113.7"},
+                  {"current", {{"values", {"203.0.113.7"}}, {"ttl", 300}, {"alias", false}}},
+                  {"action", "none"},
+                  {"reason", "up to date"}}));
   EXPECT_EQ(j["records"][1]["action"], "upsert");
   EXPECT_EQ(j["records"][1]["reason"], "points at 198.51.100.1");
   EXPECT_EQ(j["records"][2]["current"], nullptr);

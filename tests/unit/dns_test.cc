@@ -30,11 +30,11 @@ Names Fqdns(const DnsNames& n) {
 // ---- names ------------------------------------------------------------------
 
 TEST(DnsNames, SubdomainsTokensSplitOnSpacesAndCommas) {
-  const DnsNames n = DeriveDnsNames({"lab, oauth.lab  Staging.Hello.lab", "ignored", "swhurl.com",
-                                     "homelab.swhurl.com"});
+  const DnsNames n = DeriveDnsNames(
+      {"lab, oauth.lab  Staging.Hello.lab", "ignored", "swhurl.com", "homelab.swhurl.com"});
   ASSERT_TRUE(n.error.empty()) << n.error;
-  EXPECT_EQ(Fqdns(n), (Names{"lab.swhurl.com", "oauth.lab.swhurl.com",
-                             "staging.hello.lab.swhurl.com"}));
+  EXPECT_EQ(Fqdns(n),
+            (Names{"lab.swhurl.com", "oauth.lab.swhurl.com", "staging.hello.lab.swhurl.com"}));
   for (const auto& x : n.names) EXPECT_EQ(x.source, "SWHURL_SUBDOMAINS");
   EXPECT_TRUE(n.notes.empty());
 }
@@ -49,11 +49,10 @@ TEST(DnsNames, SingleSubdomainIsTheFallback) {
 TEST(DnsNames, DerivedFromBaseDomainIsTheSeedSetAndNotesStayApart) {
   const DnsNames n = DeriveDnsNames({"", "", "swhurl.com", "lab.swhurl.com"});
   ASSERT_TRUE(n.error.empty()) << n.error;
-  EXPECT_EQ(Fqdns(n),
-            (Names{"lab.swhurl.com", "oauth.lab.swhurl.com", "staging.hello.lab.swhurl.com",
-                   "prod.hello.lab.swhurl.com", "clickstack.lab.swhurl.com",
-                   "hubble.lab.swhurl.com", "minio.lab.swhurl.com",
-                   "minio-console.lab.swhurl.com"}));
+  EXPECT_EQ(Fqdns(n), (Names{"lab.swhurl.com", "oauth.lab.swhurl.com",
+                             "staging.hello.lab.swhurl.com", "prod.hello.lab.swhurl.com",
+                             "clickstack.lab.swhurl.com", "hubble.lab.swhurl.com",
+                             "minio.lab.swhurl.com", "minio-console.lab.swhurl.com"}));
   // W44: the seed printed its warning on stdout and read it back as tokens.
   ASSERT_EQ(n.notes.size(), 1u);
   EXPECT_NE(n.notes[0].find("derived from BASE_DOMAIN"), std::string::npos);
@@ -195,10 +194,10 @@ TEST(DnsXml, NotAListResponseIsAnError) {
   EXPECT_FALSE(ParseListRecordSets("not xml <", error));
   EXPECT_FALSE(error.empty());
   EXPECT_FALSE(ParseListRecordSets("<ErrorResponse/>", error));
-  EXPECT_FALSE(ParseListRecordSets(
-      "<ListResourceRecordSetsResponse><IsTruncated>true</IsTruncated>"
-      "</ListResourceRecordSetsResponse>",
-      error));
+  EXPECT_FALSE(
+      ParseListRecordSets("<ListResourceRecordSetsResponse><IsTruncated>true</IsTruncated>"
+                          "</ListResourceRecordSetsResponse>",
+                          error));
   EXPECT_NE(error.find("NextRecordName"), std::string::npos);
 }
 
@@ -286,11 +285,11 @@ TEST(DnsDiff, EachCase) {
   ASSERT_EQ(diff.size(), 10u);
   std::vector<DnsAction> actions;
   for (const auto& d : diff) actions.push_back(d.action);
-  EXPECT_EQ(actions, (std::vector<DnsAction>{DnsAction::kNone, DnsAction::kUpsert,
-                                              DnsAction::kUpsert, DnsAction::kConflict,
-                                              DnsAction::kUpsert, DnsAction::kNone,
-                                              DnsAction::kUpsert, DnsAction::kConflict,
-                                              DnsAction::kUpsert, DnsAction::kUnknown}));
+  EXPECT_EQ(actions,
+            (std::vector<DnsAction>{DnsAction::kNone, DnsAction::kUpsert, DnsAction::kUpsert,
+                                    DnsAction::kConflict, DnsAction::kUpsert, DnsAction::kNone,
+                                    DnsAction::kUpsert, DnsAction::kConflict, DnsAction::kUpsert,
+                                    DnsAction::kUnknown}));
   EXPECT_EQ(diff[1].reason, "points at 198.51.100.1");
   EXPECT_EQ(diff[2].reason, "TTL 60, want 300");
   EXPECT_NE(diff[3].reason.find("CNAME"), std::string::npos);
@@ -299,11 +298,11 @@ TEST(DnsDiff, EachCase) {
 }
 
 TEST(DnsDiff, ChangeBatchHasOnlyTheUpserts) {
-  const auto diff = DiffRecords(
-      {Want("same.swhurl.com", "203.0.113.7"), Want("old.swhurl.com", "203.0.113.7"),
-       Want("v6.swhurl.com", "2001:db8::1", "AAAA")},
-      {Set("same.swhurl.com", "A", 300, {"203.0.113.7"}),
-       Set("old.swhurl.com", "A", 300, {"198.51.100.1"})});
+  const auto diff =
+      DiffRecords({Want("same.swhurl.com", "203.0.113.7"), Want("old.swhurl.com", "203.0.113.7"),
+                   Want("v6.swhurl.com", "2001:db8::1", "AAAA")},
+                  {Set("same.swhurl.com", "A", 300, {"203.0.113.7"}),
+                   Set("old.swhurl.com", "A", 300, {"198.51.100.1"})});
   const std::string xml = BuildChangeBatch(diff, "platformctl dns update <2026> & co");
   pugi::xml_document doc;
   ASSERT_TRUE(doc.load_string(xml.c_str())) << xml;
@@ -316,9 +315,9 @@ TEST(DnsDiff, ChangeBatchHasOnlyTheUpserts) {
     EXPECT_STREQ(c.child("Action").text().as_string(), "UPSERT");
     const auto s = c.child("ResourceRecordSet");
     EXPECT_EQ(s.child("TTL").text().as_int(), 300);
-    seen.push_back(std::string(s.child("Name").text().as_string()) + " " +
-                   s.child("Type").text().as_string() + " " +
-                   s.child("ResourceRecords").child("ResourceRecord").child("Value").text().as_string());
+    seen.push_back(
+        std::string(s.child("Name").text().as_string()) + " " + s.child("Type").text().as_string() +
+        " " + s.child("ResourceRecords").child("ResourceRecord").child("Value").text().as_string());
   }
   EXPECT_EQ(seen, (Names{"old.swhurl.com. A 203.0.113.7", "v6.swhurl.com. AAAA 2001:db8::1"}));
 }
@@ -406,18 +405,20 @@ std::string ErrorXml(const std::string& code, const std::string& message) {
 
 std::string Page(const std::string& sets, const std::string& next_name = "",
                  const std::string& next_type = "") {
-  std::string x = "<ListResourceRecordSetsResponse><ResourceRecordSets>" + sets +
-                  "</ResourceRecordSets>";
-  if (next_name.empty()) return x + "<IsTruncated>false</IsTruncated></ListResourceRecordSetsResponse>";
+  std::string x =
+      "<ListResourceRecordSetsResponse><ResourceRecordSets>" + sets + "</ResourceRecordSets>";
+  if (next_name.empty())
+    return x + "<IsTruncated>false</IsTruncated></ListResourceRecordSetsResponse>";
   return x + "<IsTruncated>true</IsTruncated><NextRecordName>" + next_name +
          "</NextRecordName><NextRecordType>" + next_type +
          "</NextRecordType></ListResourceRecordSetsResponse>";
 }
 
 std::string A(const std::string& name, const std::string& ip) {
-  return "<ResourceRecordSet><Name>" + name + "</Name><Type>A</Type><TTL>300</TTL>"
-         "<ResourceRecords><ResourceRecord><Value>" + ip +
-         "</Value></ResourceRecord></ResourceRecords></ResourceRecordSet>";
+  return "<ResourceRecordSet><Name>" + name +
+         "</Name><Type>A</Type><TTL>300</TTL>"
+         "<ResourceRecords><ResourceRecord><Value>" +
+         ip + "</Value></ResourceRecord></ResourceRecords></ResourceRecordSet>";
 }
 
 struct ClientFixture {
