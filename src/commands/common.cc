@@ -25,7 +25,7 @@ constexpr CommandDef kCommands[] = {
     {"host", "Host layer: packages, k3s and the dynamic DNS timer (plan, apply, delete)",
      SetupHostCommand},
 
-    {"dns", "(planned) Route53 dynamic DNS", SetupDnsCommand},
+    {"dns", "Route53 dynamic DNS: point this host's names at its public IP", SetupDnsCommand},
 
     {"flux", "(planned) Flux GitOps bootstrap and reconcile", SetupFluxCommand},
 
