@@ -1196,13 +1196,14 @@ class Executor {
     req.url = o.url;
     req.timeout_ms = 60000;
     req.follow_redirects = true;
+    constexpr size_t kMaxInstaller = 2U << 20U;  // get.k3s.io is ~35 KiB
+    req.max_body_bytes = kMaxInstaller;
     HttpResponse resp = http->Send(req);
     Log("GET " + o.url + " -> " + (resp.Ok() ? std::to_string(resp.status) : resp.error));
     if (!resp.Ok()) throw StepFailed("downloading the k3s installer failed: " + resp.error);
     if (resp.status != 200)
       throw StepFailed("downloading the k3s installer failed: HTTP " + std::to_string(resp.status) +
                        " from " + o.url);
-    constexpr size_t kMaxInstaller = 2U << 20U;
     if (resp.body.size() > kMaxInstaller)
       throw StepFailed("the k3s installer from " + o.url + " is larger than 2 MiB; refused");
     const std::string sum = Sha256Hex(resp.body);
