@@ -47,6 +47,10 @@ for f in "${kRoot}"/profiles/*; do
   fi
 done
 
+# The host facts of the with-host plans (as tests/integration/golden_test.cc).
+mkdir -p "${repo}/hostroot/etc"
+printf 'PRETTY_NAME="Debian GNU/Linux 12 (bookworm)"\nID=debian\n' >"${repo}/hostroot/etc/os-release"
+
 out="${tmp}/golden"
 mkdir -p "${out}"
 
@@ -57,7 +61,7 @@ golden() {
   local format ext
   for format in text json; do
     ext="${format/text/txt}"
-    if ! (cd "${repo}" && env -i PATH=/usr/local/bin:/usr/bin:/bin \
+    if ! (cd "${repo}" && env -i PATH=/usr/local/bin:/usr/bin:/bin HOME=/home/lab PLATFORMCTL_TEST_EUID=0 \
       "${bin}" -C "${repo}" "$@" -o "${format}" >"${out}/${name}.${ext}" 2>"${tmp}/stderr"); then
       echo "update-golden: platformctl $* -o ${format} failed:" >&2
       cat "${tmp}/stderr" >&2
@@ -72,8 +76,8 @@ done
 for p in overlay-staging minimal; do
   golden "delete-${p}" plan --delete --profile "${p}"
 done
-golden with-host-overlay-staging plan --with-host --profile overlay-staging
-golden with-host-delete-overlay-staging plan --delete --with-host --profile overlay-staging
+golden with-host-overlay-staging plan --with-host --root hostroot --profile overlay-staging
+golden with-host-delete-overlay-staging plan --delete --with-host --root hostroot --profile overlay-staging
 
 dest="${kRoot}/tests/golden/plan"
 mkdir -p "${dest}"

@@ -72,6 +72,11 @@ std::vector<std::string> K3sServerFlags(const Config& config);
 /// The server flags k3s.service runs with (the installer writes them one per
 /// line after `server`), or nullopt when the unit has no k3s ExecStart.
 std::optional<std::vector<std::string>> ParseK3sServiceFlags(std::string_view unit);
+/// "--flag value" pairs as "--flag=value" (the Bash version wrote
+/// "--disable traefik"), for comparing read-back flags.
+std::vector<std::string> NormalizeK3sFlags(const std::vector<std::string>& flags);
+/// "1.31.4+k3s1" -> "v1.31.4+k3s1".
+std::string NormalizeK3sVersion(std::string_view version);
 /// "v1.31.4+k3s1" from `k3s --version` output ("" when not found).
 std::string ParseK3sVersion(std::string_view output);
 
@@ -82,6 +87,16 @@ std::vector<std::string> PackageQueryArgv(std::string_view manager,
 std::vector<std::string> MissingPackages(std::string_view manager,
                                          const std::vector<std::string>& packages,
                                          std::string_view query_output);
+
+/// Where host/k3s puts the kubeconfig: KUBECONFIG_OUT (standalone), else
+/// K3S_KUBECONFIG_DEST, else ~/.kube/config of the invoking user (--root
+/// applied to absolute paths); the context K3S_CONTEXT_NAME, else "k3s".
+struct K3sKubeconfig {
+  std::string dest;
+  std::string context;
+  bool standalone = false;
+};
+K3sKubeconfig K3sKubeconfigFor(const Config& config, const HostFacts& facts);
 
 /// The result of merging k3s.yaml into a kubeconfig.
 struct KubeconfigMerge {

@@ -29,8 +29,8 @@ void ExecutePlanCommand(Invocation& inv, const PlanFlags& flags, bool dry_run) {
   options.repo_root = std::filesystem::absolute(cp.config.RepoRoot()).lexically_normal().string();
   while (options.repo_root.size() > 1 && options.repo_root.back() == '/')
     options.repo_root.pop_back();
-  options.kubeconfig = inv.global.kubeconfig;
-  options.context = inv.global.context;
+  options.kubeconfig = cp.kubeconfig;
+  options.context = cp.context;
   options.yes = inv.flags.yes;
   options.resume = inv.flags.resume;
   options.recover_pending = inv.flags.recover_pending;

@@ -107,6 +107,9 @@ struct ConfigAndPlan {
   Config config;
   Plan plan;
   HostFacts host;  ///< read when the plan has a host phase
+  /// The cluster flags the plan uses (apply --with-host: the k3s kubeconfig).
+  std::string kubeconfig;
+  std::string context;
 };
 /// The same, keeping the Config; `mode` kStrict for a real apply/delete.
 ConfigAndPlan LoadAndPlan(const GlobalOptions& g, const PlanFlags& flags, bool strict_keys,

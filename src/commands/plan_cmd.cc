@@ -24,6 +24,23 @@ ConfigAndPlan LoadAndPlan(const GlobalOptions& g, const PlanFlags& flags, bool s
   options.repo_root = config.RepoRoot();
   options.host_only = flags.host_only;
   if (options.with_host || options.host_only) options.host = GatherHostFacts(flags.host_root);
+  if (options.with_host && !options.host_only && options.mode == PlanMode::kApply) {
+    // The cluster steps talk to the k3s that host/k3s installs, through the
+    // kubeconfig and context it writes (not whatever $HOME/$KUBECONFIG say
+    // under sudo).
+    const K3sKubeconfig k3s = K3sKubeconfigFor(config, options.host);
+    if (!g.kubeconfig.empty() && g.kubeconfig != k3s.dest)
+      throw CommandError(kExitUsage, "apply --with-host writes the k3s kubeconfig to " + k3s.dest +
+                                         ", but --kubeconfig is " + g.kubeconfig +
+                                         ": drop --kubeconfig, or set K3S_KUBECONFIG_DEST "
+                                         "(or KUBECONFIG_OUT) to it");
+    if (!g.context.empty() && g.context != k3s.context)
+      throw CommandError(kExitUsage, "apply --with-host merges the k3s context as " + k3s.context +
+                                         ", but --context is " + g.context +
+                                         ": drop --context, or set K3S_CONTEXT_NAME to it");
+    options.kubeconfig = k3s.dest;
+    options.context = k3s.context;
+  }
   if (flags.delete_mode && !options.with_host && !options.host_only &&
       config.GetBool("K3S_UNINSTALL")) {
     Diagnostics d;
@@ -55,7 +72,8 @@ ConfigAndPlan LoadAndPlan(const GlobalOptions& g, const PlanFlags& flags, bool s
     PrintDiagnostics(errors, g);
     throw CommandError(kExitUsage, "required inputs are empty; nothing was executed");
   }
-  return ConfigAndPlan{std::move(config), std::move(*selected), options.host};
+  return ConfigAndPlan{std::move(config), std::move(*selected), options.host, options.kubeconfig,
+                       options.context};
 }
 
 Plan BuildSelectedPlan(const GlobalOptions& g, const PlanFlags& flags, bool strict_keys) {
@@ -76,6 +94,9 @@ void PrintPlan(const GlobalOptions& g, const Plan& plan) {
 void AddPlanFlags(CLI::App& sub, PlanFlags& flags, bool allow_from) {
   sub.add_flag("--with-host", flags.with_host,
                "Include the host phase (packages, dynamic DNS, k3s)");
+  sub.add_option("--root", flags.host_root,
+                 "With --with-host: prefix every host file read or written (like DESTDIR)")
+      ->type_name("DIR");
   sub.add_option(
          "--only", flags.only,
          "Comma-separated phases, step ids or seed step numbers (e.g. cert-manager,issuers or 31)")

@@ -310,6 +310,7 @@ class Executor {
     for (const auto& a : argv) spec.argv.push_back(ResolveArg(a));
     spec.env = env;
     spec.drop_env = drop_env_;
+    spec.drop_env.insert(spec.drop_env.end(), extra_drop_env_.begin(), extra_drop_env_.end());
     spec.redact = secrets_;
     spec.cwd = options_.repo_root;
     spec.timeout_ms = timeout_s > 0 ? timeout_s * 1000 : 0;
@@ -1005,8 +1006,8 @@ class Executor {
 
   // Host tasks need root: as root, or through sudo -n with HOST_SUDO=true;
   // else nothing runs (exit 2).
-  void RequireRootForHostSteps() const {
-    if (options_.host.is_root || config_.GetBool("HOST_SUDO")) return;
+  void RequireRootForHostSteps() {
+    if (options_.host.is_root) return;
     std::vector<std::string> steps;
     for (const auto& s : plan_.steps) {
       const bool root = std::any_of(s.ops.begin(), s.ops.end(), [](const PlanOp& op) {
@@ -1018,6 +1019,18 @@ class Executor {
     if (steps.empty()) return;
     std::string list;
     for (const auto& s : steps) list += (list.empty() ? "" : ", ") + s;
+    if (config_.GetBool("HOST_SUDO")) {
+      // A sudo that wants a password would fail halfway: probe it first.
+      ProcessSpec spec;
+      spec.argv = {"sudo", "-n", "true"};
+      spec.timeout_ms = 10000;
+      const ProcessResult r = runner_.Run(spec, [](std::string_view) {});
+      if (r.Ok()) return;
+      throw CommandError(kExitUsage, "HOST_SUDO=true, but 'sudo -n true' failed (" + r.Describe() +
+                                         "): host tasks " + list +
+                                         " need passwordless sudo, or run platformctl as root. "
+                                         "Nothing was executed.");
+    }
     throw CommandError(kExitUsage,
                        "host tasks " + list + " need root, and platformctl runs as user '" +
                            options_.host.user +
@@ -1074,11 +1087,15 @@ class Executor {
     if (!Sudo() || !fs::exists(path)) return std::nullopt;
     const fs::path out = run_dir_ / "host" / "read.tmp";
     fs::create_directories(out.parent_path());
-    ProcessSpec spec;
+    struct Remove {  // k3s.yaml holds the admin key: never left in the trail
+      fs::path p;
+      ~Remove() {
+        std::error_code ec;
+        fs::remove(p, ec);
+      }
+    } remove{out};
     ProcessResult r = Spawn({"sudo", "-n", "cat", "--", path}, {}, 30, out.string());
     auto text = ReadFile(out.string());
-    std::error_code ec;
-    fs::remove(out, ec);
     if (!r.Ok()) return std::nullopt;
     return text;
   }
@@ -1165,13 +1182,14 @@ class Executor {
       const auto unit = ReadRootFile(o.unit);
       const auto flags = unit ? ParseK3sServiceFlags(*unit) : std::nullopt;
       std::vector<std::string> diffs;
-      if (!o.version.empty() && have != o.version)
+      if (!o.version.empty() && have != NormalizeK3sVersion(o.version))
         diffs.push_back("version: installed " + (have.empty() ? "unknown" : have) + ", wanted " +
                         o.version);
       if (!flags) {
         diffs.push_back("server flags: cannot read them from " + o.unit);
       } else {
-        std::multiset<std::string> want(o.flags.begin(), o.flags.end());
+        const auto wanted = NormalizeK3sFlags(o.flags);
+        std::multiset<std::string> want(wanted.begin(), wanted.end());
         std::multiset<std::string> got(flags->begin(), flags->end());
         for (const auto& f : want)
           if (!got.contains(f)) diffs.push_back("server flag missing: " + f);
@@ -1217,7 +1235,23 @@ class Executor {
         (want.empty() ? " (not checked: K3S_INSTALL_SHA256 empty)" : " (matches)"));
     const std::string installer = ResolveArg(o.installer);
     if (!WriteFileAtomic(installer, resp.body, 0755)) throw StepFailed("cannot write " + installer);
-    RunRoot({installer}, Literals(o.env), o.timeout_s, "the k3s installer");
+    // The installer reads every K3S_* and INSTALL_K3S_* variable (K3S_URL
+    // makes an agent, K3S_* go into k3s.service.env): it gets exactly the
+    // plan's, as it would through sudo.
+    extra_drop_env_.clear();
+    for (char** e = environ; e != nullptr && *e != nullptr; ++e) {
+      const std::string_view kv(*e);
+      const std::string name(kv.substr(0, kv.find('=')));
+      if (name.starts_with("K3S_") || name.starts_with("INSTALL_K3S_"))
+        extra_drop_env_.push_back(name);
+    }
+    try {
+      RunRoot({installer}, Literals(o.env), o.timeout_s, "the k3s installer");
+    } catch (...) {
+      extra_drop_env_.clear();
+      throw;
+    }
+    extra_drop_env_.clear();
     // A node registers within a minute or two of the first start.
     for (int attempt = 0; attempt < 60; ++attempt) {
       ProcessResult r = Spawn(
@@ -1227,7 +1261,10 @@ class Executor {
         Line("  node registered: " + r.output.substr(0, r.output.find('\n')));
         return;
       }
-      std::this_thread::sleep_for(std::chrono::seconds(2));
+      for (int tick = 0; tick < 20 && !Interrupted(); ++tick)
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+      if (Interrupted())
+        throw StepFailed("interrupted while waiting for the k3s node", kExitInterrupted);
     }
     throw StepFailed(
         "k3s was installed, but no node registered within 120s: see journalctl -u k3s");
@@ -1249,7 +1286,9 @@ class Executor {
     }
     std::error_code ec;
     const bool existed = fs::exists(o.dest);
-    fs::create_directories(fs::path(o.dest).parent_path(), ec);
+    const fs::path dir = fs::path(o.dest).parent_path();
+    const bool dir_existed = fs::exists(dir);
+    fs::create_directories(dir, ec);
     std::string backup;
     if (existed) {
       backup = o.dest + ".platformctl-backup-" + UtcNow("%Y%m%dT%H%M%SZ");
@@ -1261,7 +1300,8 @@ class Executor {
     // Under sudo, the file belongs to the user who ran it, not to root.
     const HostFacts& h = options_.host;
     if (::geteuid() == 0 && h.uid > 0) {
-      for (const auto& p : {o.dest, backup, fs::path(o.dest).parent_path().string()}) {
+      // Only what this run created: never a directory that was there before.
+      for (const auto& p : {o.dest, backup, dir_existed ? std::string() : dir.string()}) {
         if (!p.empty() &&
             ::chown(p.c_str(), static_cast<uid_t>(h.uid), static_cast<gid_t>(h.gid)) != 0)
           Log("chown " + p + " failed: " + std::strerror(errno));
@@ -1588,8 +1628,16 @@ class Executor {
     std::vector<fs::path> runs;
     for (const auto& e : fs::directory_iterator(artifacts / "runs", ec)) {
       const std::string name = e.path().filename().string();
-      if (name.find("-" + mode) != std::string::npos && fs::exists(e.path() / "journal.json"))
-        runs.push_back(e.path());
+      // <UTC>-<mode> or <UTC>-<mode>-N exactly: "apply" is not "host-apply".
+      const auto dash = name.find('-');
+      if (dash == std::string::npos) continue;
+      std::string rest = name.substr(dash + 1);
+      if (const auto last = rest.rfind('-');
+          last != std::string::npos &&
+          rest.find_first_not_of("0123456789", last + 1) == std::string::npos &&
+          last + 1 < rest.size())
+        rest = rest.substr(0, last);
+      if (rest == mode && fs::exists(e.path() / "journal.json")) runs.push_back(e.path());
     }
     std::sort(runs.begin(), runs.end());
     // Runs a guard refused (a lock held by another run, ...) changed nothing.
@@ -1685,6 +1733,7 @@ class Executor {
   std::unique_ptr<Verifier> verifier_;
   std::string fingerprint_;
   bool confirmed_ = false;  ///< the delete was confirmed (host uninstall asks no second time)
+  std::vector<std::string> extra_drop_env_;  ///< dropped from one child's inherited environment
   std::string context_;
   std::string resume_context_;
   std::string started_;

@@ -77,7 +77,9 @@ HostFacts GatherHostFacts(const std::string& root) {
   f.package_manager = PackageManagerFor(f.os_id, f.os_like);
   f.systemd = IsDir(HostPath(f, "/run/systemd/system"));
   long euid = static_cast<long>(::geteuid());
-  if (const char* t = std::getenv("PLATFORMCTL_TEST_EUID"); t != nullptr && *t != '\0') {
+  // Tests only, and only with --root: a fake uid never reaches the real /.
+  if (const char* t = std::getenv("PLATFORMCTL_TEST_EUID");
+      t != nullptr && *t != '\0' && !root.empty()) {
     euid = std::strtol(t, nullptr, 10);
   }
   f.is_root = euid == 0;
@@ -144,8 +146,8 @@ std::string RenderDnsService(const HostFacts& facts, const std::string& repo_roo
   out += "\n[Service]\n";
   // oneshot without Restart=: a failure waits for the next timer run (W46).
   out += "Type=oneshot\n";
-  if (!facts.user.empty() && facts.user != "root") out += "User=" + facts.user + "\n";
-  out += "WorkingDirectory=" + SystemdQuote(repo_root) + "\n";
+  // Always a User=: systemd sets HOME (for ~/.aws/credentials) only with one.
+  out += "User=" + (facts.user.empty() ? std::string("root") : facts.user) + "\n";
   out += "ExecStart=" + exec + "\n";
   return out;
 }
@@ -243,7 +245,29 @@ std::optional<std::vector<std::string>> ParseK3sServiceFlags(std::string_view un
   auto it = std::find(words.begin(), words.end(), "server");
   if (words.empty() || words[0].find("k3s") == std::string::npos || it == words.end())
     return std::nullopt;
-  return std::vector<std::string>(it + 1, words.end());
+  return NormalizeK3sFlags(std::vector<std::string>(it + 1, words.end()));
+}
+
+std::vector<std::string> NormalizeK3sFlags(const std::vector<std::string>& flags) {
+  // "--disable traefik" (the Bash version's form) is "--disable=traefik".
+  std::vector<std::string> out;
+  for (size_t i = 0; i < flags.size(); ++i) {
+    const std::string& f = flags[i];
+    if (f.starts_with("--") && f.find('=') == std::string::npos && i + 1 < flags.size() &&
+        !flags[i + 1].starts_with("-")) {
+      out.push_back(f + "=" + flags[i + 1]);
+      ++i;
+    } else {
+      out.push_back(f);
+    }
+  }
+  return out;
+}
+
+std::string NormalizeK3sVersion(std::string_view v) {
+  std::string out(v);
+  if (!out.empty() && out.front() != 'v') out.insert(out.begin(), 'v');
+  return out;
 }
 
 std::string ParseK3sVersion(std::string_view output) {
@@ -298,6 +322,17 @@ std::vector<std::string> MissingPackages(std::string_view manager,
 }
 
 // ---- kubeconfig ----------------------------------------------------------------------
+
+K3sKubeconfig K3sKubeconfigFor(const Config& config, const HostFacts& facts) {
+  K3sKubeconfig k;
+  k.context = config.Get("K3S_CONTEXT_NAME").empty() ? "k3s" : config.Get("K3S_CONTEXT_NAME");
+  const std::string out = config.Get("KUBECONFIG_OUT");
+  k.standalone = !out.empty();
+  std::string dest = !out.empty() ? out : config.Get("K3S_KUBECONFIG_DEST");
+  if (dest.empty()) dest = facts.home + "/.kube/config";
+  k.dest = dest.starts_with("/") ? HostPath(facts, dest) : dest;
+  return k;
+}
 
 namespace {
 
@@ -385,11 +420,17 @@ KubeconfigMerge MergeKubeconfig(std::string_view k3s_yaml, std::string_view exis
     YAML::Node l = out[list];
     Upsert(l, mine[list][0]);
   }
+  bool existed = false;
   for (const auto& c : out["contexts"]) {
     const std::string n = c["name"].as<std::string>("");
     if (n != name) m.kept.push_back(n);
   }
-  out["current-context"] = name;
+  for (const auto& c : YAML::Load(std::string(standalone ? "" : existing))["contexts"]) {
+    existed = existed || c["name"].as<std::string>("") == name;
+  }
+  // The new context becomes current (like kind and k3d) only when it is new
+  // or nothing is current: a user who switched away keeps their choice.
+  if (!existed || m.previous_context.empty()) out["current-context"] = name;
   if (!out["preferences"]) out["preferences"] = YAML::Node(YAML::NodeType::Map);
   m.text = Emit(out);
   // Compared as YAML, not as text: kubectl's own formatting is not a change.

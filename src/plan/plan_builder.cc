@@ -328,6 +328,9 @@ class Builder {
       } else {
         dns.missing.emplace_back("DNS_UPDATE_INTERVAL");
       }
+      // A timer that can only fail every few minutes is not installed.
+      if (config_.Get("ROUTE53_HOSTED_ZONE_ID").empty())
+        dns.missing.emplace_back("ROUTE53_HOSTED_ZONE_ID");
       units.enable = std::string(kDnsTimer);
       for (auto legacy : kLegacyDnsUnits) units.legacy.emplace_back(legacy);
       dns.ops.emplace_back(std::move(units));
@@ -362,13 +365,10 @@ class Builder {
     k3s.ops.emplace_back(std::move(install));
     MergeKubeconfigOp merge;
     merge.source = HostFile("/etc/rancher/k3s/k3s.yaml");
-    merge.context =
-        config_.Get("K3S_CONTEXT_NAME").empty() ? "k3s" : config_.Get("K3S_CONTEXT_NAME");
-    const std::string out = config_.Get("KUBECONFIG_OUT");
-    merge.standalone = !out.empty();
-    std::string dest = !out.empty() ? out : config_.Get("K3S_KUBECONFIG_DEST");
-    if (dest.empty()) dest = h.home + "/.kube/config";
-    merge.dest = dest.starts_with("/") ? HostFile(dest) : dest;
+    const K3sKubeconfig target = K3sKubeconfigFor(config_, h);
+    merge.dest = target.dest;
+    merge.context = target.context;
+    merge.standalone = target.standalone;
     k3s.ops.emplace_back(std::move(merge));
   }
 

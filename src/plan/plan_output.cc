@@ -612,7 +612,8 @@ std::string DescribeOp(const PlanOp& op) {
             return "merge " + o.source + " into " + o.dest + " as context " + o.context +
                    " (cluster, user and context " + o.context +
                    " replaced; other contexts kept; backup " + o.dest +
-                   ".platformctl-backup-<UTC> first; 0600; current-context " + o.context + ")";
+                   ".platformctl-backup-<UTC> first; 0600; current-context " + o.context +
+                   " when the context is new or none is current)";
           },
           [](const SystemdUnitsOp& o) {
             std::string files;

@@ -57,6 +57,24 @@ class Options {
     }
   }
 
+  /// CURLOPT_[REDIR_]PROTOCOLS_STR (libcurl >= 7.85), else the bitmask
+  /// option it replaced (Ubuntu 22.04 has 7.81, RHEL 9 7.76): by number,
+  /// since newer headers mark it deprecated.
+  void SetProtocols(bool redirect, const char* names, long mask) {
+    if (!error_.empty()) return;
+    const CURLoption str = redirect ? CURLOPT_REDIR_PROTOCOLS_STR : CURLOPT_PROTOCOLS_STR;
+    CURLcode rc = api_.easy_setopt(curl_, str, names);
+    if (rc == CURLE_UNKNOWN_OPTION) {
+      const auto legacy = static_cast<CURLoption>(CURLOPTTYPE_LONG + (redirect ? 182 : 181));
+      rc = api_.easy_setopt(curl_, legacy, mask);
+    }
+    if (rc != CURLE_OK) {
+      error_ = std::string("curl_easy_setopt(") +
+               (redirect ? "CURLOPT_REDIR_PROTOCOLS" : "CURLOPT_PROTOCOLS") +
+               ") failed: " + api_.easy_strerror(rc);
+    }
+  }
+
   [[nodiscard]] const std::string& error() const { return error_; }
 
  private:
@@ -145,8 +163,15 @@ HttpResponse CurlHttpClient::Send(const HttpRequest& request) {
   o.Set(CURLOPT_NOSIGNAL, "CURLOPT_NOSIGNAL", Long{1});
   o.Set(CURLOPT_TIMEOUT_MS, "CURLOPT_TIMEOUT_MS", Long{std::max(request.timeout_ms, 1)});
   o.Set(CURLOPT_USERAGENT, "CURLOPT_USERAGENT", kUserAgent);
-  o.Set(CURLOPT_PROTOCOLS_STR, "CURLOPT_PROTOCOLS_STR", "http,https");
-  o.Set(CURLOPT_REDIR_PROTOCOLS_STR, "CURLOPT_REDIR_PROTOCOLS_STR", "http,https");
+  constexpr long kHttp = 1L << 0;   // CURLPROTO_HTTP
+  constexpr long kHttps = 1L << 1;  // CURLPROTO_HTTPS
+  o.SetProtocols(false, "http,https", kHttp | kHttps);
+  // An https URL never follows a redirect to plain http.
+  if (request.url.starts_with("https://")) {
+    o.SetProtocols(true, "https", kHttps);
+  } else {
+    o.SetProtocols(true, "http,https", kHttp | kHttps);
+  }
   if (request.follow_redirects) {
     o.Set(CURLOPT_FOLLOWLOCATION, "CURLOPT_FOLLOWLOCATION", Long{1});
     o.Set(CURLOPT_MAXREDIRS, "CURLOPT_MAXREDIRS", kMaxRedirects);

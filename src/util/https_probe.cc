@@ -86,6 +86,24 @@ class Options {
     }
   }
 
+  /// CURLOPT_[REDIR_]PROTOCOLS_STR (libcurl >= 7.85), else the bitmask
+  /// option it replaced (Ubuntu 22.04 has 7.81, RHEL 9 7.76): by number,
+  /// since newer headers mark it deprecated.
+  void SetProtocols(bool redirect, const char* names, long mask) {
+    if (!error_.empty()) return;
+    const CURLoption str = redirect ? CURLOPT_REDIR_PROTOCOLS_STR : CURLOPT_PROTOCOLS_STR;
+    CURLcode rc = api_.easy_setopt(curl_, str, names);
+    if (rc == CURLE_UNKNOWN_OPTION) {
+      const auto legacy = static_cast<CURLoption>(CURLOPTTYPE_LONG + (redirect ? 182 : 181));
+      rc = api_.easy_setopt(curl_, legacy, mask);
+    }
+    if (rc != CURLE_OK) {
+      error_ = std::string("curl_easy_setopt(") +
+               (redirect ? "CURLOPT_REDIR_PROTOCOLS" : "CURLOPT_PROTOCOLS") +
+               ") failed: " + api_.easy_strerror(rc);
+    }
+  }
+
   [[nodiscard]] const std::string& error() const { return error_; }
 
  private:
@@ -193,7 +211,7 @@ HttpsProbeResult CurlHttpsProber::ProbeUntimed(const HttpsProbeRequest& request)
   options.Set(CURLOPT_NOSIGNAL, "CURLOPT_NOSIGNAL", Long{1});
   options.Set(CURLOPT_TIMEOUT_MS, "CURLOPT_TIMEOUT_MS", Long{std::max(request.timeout_ms, 1)});
   options.Set(CURLOPT_USERAGENT, "CURLOPT_USERAGENT", kUserAgent);
-  options.Set(CURLOPT_PROTOCOLS_STR, "CURLOPT_PROTOCOLS_STR", "https");
+  options.SetProtocols(false, "https", 1L << 1);  // CURLPROTO_HTTPS
   // "" = no proxy, whatever https_proxy says: the probe targets one node address.
   options.Set(CURLOPT_PROXY, "CURLOPT_PROXY", "");
   options.Set(CURLOPT_FOLLOWLOCATION, "CURLOPT_FOLLOWLOCATION", Long{0});

@@ -52,10 +52,11 @@ std::vector<GoldenCase> Cases() {
   for (const char* p : {"overlay-staging", "minimal"}) {
     cases.push_back({std::string("delete-") + p, {"plan", "--delete", "--profile", p}});
   }
+  cases.push_back({"with-host-overlay-staging",
+                   {"plan", "--with-host", "--root", "hostroot", "--profile", "overlay-staging"}});
   cases.push_back(
-      {"with-host-overlay-staging", {"plan", "--with-host", "--profile", "overlay-staging"}});
-  cases.push_back({"with-host-delete-overlay-staging",
-                   {"plan", "--delete", "--with-host", "--profile", "overlay-staging"}});
+      {"with-host-delete-overlay-staging",
+       {"plan", "--delete", "--with-host", "--root", "hostroot", "--profile", "overlay-staging"}});
   return cases;
 }
 
@@ -94,6 +95,10 @@ class CleanRepo : public TempRepo {
     // As scripts/update-golden.sh: no local overrides (the tracked local.env
     // holds comments only; a developer's edits must not change the goldens).
     std::filesystem::remove(Root() / "profiles/local.env");
+    // The host facts of the with-host plans: a Debian host without systemd,
+    // run as root by a user whose HOME is /home/lab (not this machine's).
+    Write("hostroot/etc/os-release", "PRETTY_NAME=\"Debian GNU/Linux 12 (bookworm)\"\nID=debian\n",
+          0644);
   }
 };
 
@@ -113,7 +118,8 @@ TEST(GoldenPlan, MatchesTheGoldenFilesByteForByte) {
                       << kRegenerate;
         continue;
       }
-      auto r = RunCli(args, repo.Root().string());
+      auto r = RunCli(args, repo.Root().string(),
+                      {{"HOME", "/home/lab"}, {"PLATFORMCTL_TEST_EUID", "0"}});
       ASSERT_EQ(r.exit_code, 0) << cmd << "\n" << r.err;
       const std::string diff = FirstDifference(testing::ReadAll(path), r.out);
       if (!diff.empty()) {

@@ -82,7 +82,10 @@ class HostCli : public ::testing::Test {
         {"HOME", home_.string()},
         {"FAKE_HOST_STATE", (repo_.Root() / "host-state.json").string()},
         {"FAKE_HOST_ROOT", root_.string()},
-        {"FAKE_LOG", (repo_.Root() / "calls.jsonl").string()}};
+        {"FAKE_LOG", (repo_.Root() / "calls.jsonl").string()},
+        // Root, whoever runs the tests (honoured with --root only).
+        {"PLATFORMCTL_TEST_EUID", "0"},
+        {"ROUTE53_HOSTED_ZONE_ID", "Z0TEST"}};
     for (auto& [k, v] : extra) env[k] = v;
     return testing::RunCli(full, repo_.Root().string(), env);
   }
@@ -121,7 +124,7 @@ class HostCli : public ::testing::Test {
   pid_t server_ = -1;
 };
 
-std::string ExpectedService(const std::string& repo) {
+std::string ExpectedService(const std::string& repo, const std::string& user) {
   return "# Managed by platformctl (platformctl host apply writes it, platformctl host delete "
          "removes it; edits are overwritten)\n"
          "[Unit]\n"
@@ -131,8 +134,8 @@ std::string ExpectedService(const std::string& repo) {
          "\n"
          "[Service]\n"
          "Type=oneshot\n"
-         "WorkingDirectory=" +
-         repo +
+         "User=" +
+         user +
          "\n"
          "ExecStart=" +
          std::string(PLATFORMCTL_BINARY) + " --repo " + repo + " dns update\n";
@@ -200,7 +203,8 @@ TEST_F(HostCli, ApplyInstallsOnlyWhatIsMissingAndASecondRunChangesNothing) {
   EXPECT_FALSE(fs::exists(Units() / "aws-dns-updater.service"));
   EXPECT_FALSE(fs::exists(Units() / "aws-dns-updater.timer"));
   // Units byte-exact.
-  EXPECT_EQ(ReadAll(Units() / "platformctl-dns.service"), ExpectedService(repo_.Root().string()));
+  EXPECT_EQ(ReadAll(Units() / "platformctl-dns.service"),
+            ExpectedService(repo_.Root().string(), GatherHostFacts("").user));
   EXPECT_EQ(ReadAll(Units() / "platformctl-dns.timer"), kExpectedTimer);
   EXPECT_TRUE(Has(calls, "systemctl daemon-reload"));
   EXPECT_TRUE(Has(calls, "systemctl enable --now platformctl-dns.timer"));

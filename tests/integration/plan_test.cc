@@ -719,7 +719,10 @@ TEST(Equivalence, PlanDeleteEqualsDeleteDryRunByteForByte) {
 TEST(Equivalence, TextListsTheSameArgvAsJson) {
   TempRepo repo;
   // A kubeconfig path with a space and a quote exercises the display quoting.
-  const Args weird = {"--kubeconfig", "/tmp/my kube/it's.yaml", "--context", "lab ctx"};
+  const Args weird = {"--kubeconfig", "/tmp/my kube/it's.yaml",
+                      "--context",    "lab ctx",
+                      "--set",        "K3S_KUBECONFIG_DEST=\"/tmp/my kube/it's.yaml\"",
+                      "--set",        "K3S_CONTEXT_NAME=\"lab ctx\""};
   for (const Args& base :
        {Args{"plan"}, Args{"plan", "--delete"}, Args{"plan", "--with-host"},
         Args{"plan", "--delete", "--with-host"}, Cat({"plan", "--with-host"}, weird),
@@ -982,9 +985,11 @@ TEST(ClusterFlags, KubeconfigAndContextReachEveryClusterCommand) {
   std::map<Talks, int> seen;
   for (const Args& mode : {Args{"plan", "--with-host"}, Args{"plan", "--delete", "--with-host"}}) {
     for (const char* profile : {"overlay-staging", "provider-traefik-ceph"}) {
+      // apply --with-host talks to the k3s it installs: the same file and context.
       const Args args =
           Cat(mode, {"--kubeconfig", k, "--context", ctx, "--profile", profile, "--set",
-                     "FEAT_VERIFY_DEEP=true", "--set", "K3S_UNINSTALL=true"});
+                     "FEAT_VERIFY_DEEP=true", "--set", "K3S_UNINSTALL=true", "--set",
+                     "K3S_KUBECONFIG_DEST=\"" + k + "\"", "--set", "K3S_CONTEXT_NAME=" + ctx});
       const json plan = PlanJson(repo, args);
       for (const auto& c : JsonCommands(plan)) {
         ++seen[Classify(c.argv)];
@@ -1003,7 +1008,7 @@ TEST(ClusterFlags, KubeconfigAndContextReachEveryClusterCommand) {
 
 TEST(ClusterFlags, AbsentWithoutTheGlobalFlags) {
   TempRepo repo;
-  for (const Args& mode : {Args{"plan", "--with-host"}, Args{"plan", "--delete", "--with-host"}}) {
+  for (const Args& mode : {Args{"plan"}, Args{"plan", "--delete", "--with-host"}}) {
     for (const auto& c : JsonCommands(PlanJson(repo, mode))) {
       EXPECT_FALSE(Has(c.argv, "--kubeconfig")) << Show(c);
       EXPECT_FALSE(Has(c.argv, "--kube-context")) << Show(c);
@@ -1012,6 +1017,27 @@ TEST(ClusterFlags, AbsentWithoutTheGlobalFlags) {
       }
     }
   }
+}
+
+TEST(ClusterFlags, ApplyWithHostTalksToTheK3sItInstalls) {
+  TempRepo repo;
+  const Args args{"plan",  "--with-host",
+                  "--set", "K3S_KUBECONFIG_DEST=/srv/lab/kubeconfig",
+                  "--set", "K3S_CONTEXT_NAME=lab"};
+  int cluster = 0;
+  for (const auto& c : JsonCommands(PlanJson(repo, args))) {
+    if (Classify(c.argv) != Talks::kCluster) continue;
+    ++cluster;
+    EXPECT_TRUE(HasPair(c.argv, "--kubeconfig", "/srv/lab/kubeconfig")) << Show(c);
+  }
+  EXPECT_GE(cluster, 10);
+  // A --kubeconfig or --context that is not the k3s one is refused.
+  auto r = Cli(repo, Cat(args, {"--kubeconfig", "/tmp/other"}));
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  EXPECT_NE(r.err.find("K3S_KUBECONFIG_DEST"), std::string::npos) << r.err;
+  r = Cli(repo, Cat(args, {"--context", "other"}));
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  EXPECT_NE(r.err.find("K3S_CONTEXT_NAME"), std::string::npos) << r.err;
 }
 
 // ---- --only / --from ------------------------------------------------------------

@@ -23,7 +23,8 @@ TEST(HostUnits, ServiceIsOneshotWithoutRestartAndQuotesPaths) {
             std::string::npos)
       << unit;
   f.user = "root";
-  EXPECT_EQ(RenderDnsService(f, "/srv/p", "").find("User="), std::string::npos);
+  // Always a User= (systemd sets HOME only with one: ~/.aws/credentials).
+  EXPECT_NE(RenderDnsService(f, "/srv/p", "").find("User=root\n"), std::string::npos);
 }
 
 TEST(HostUnits, SystemdQuoteEscapesPercentDollarAndQuotes) {
@@ -135,8 +136,16 @@ TEST(HostKubeconfig, MergeKeepsOtherContextsAndReplacesItsOwn) {
   EXPECT_NE(m.text.find("https://work:6443"), std::string::npos);
   EXPECT_EQ(m.text.find("https://old:6443"), std::string::npos);  // replaced, not duplicated
   EXPECT_NE(m.text.find("https://127.0.0.1:6443"), std::string::npos);
-  EXPECT_NE(m.text.find("current-context: k3s"), std::string::npos);
+  // The user had switched to work while k3s existed: their choice stays.
+  EXPECT_NE(m.text.find("current-context: work"), std::string::npos);
   EXPECT_EQ(m.text.find("name: default"), std::string::npos);
+  // A new context becomes current.
+  const std::string only_work =
+      "apiVersion: v1\nkind: Config\nclusters:\n- name: work\n  cluster:\n    server: "
+      "https://work:6443\ncontexts:\n- name: work\n  context:\n    cluster: work\n    user: "
+      "work\ncurrent-context: work\nusers:\n- name: work\n  user:\n    token: t\n";
+  EXPECT_NE(MergeKubeconfig(kK3sYaml, only_work, "k3s", false).text.find("current-context: k3s"),
+            std::string::npos);
   // Merging again is no change.
   const auto again = MergeKubeconfig(kK3sYaml, m.text, "k3s", false);
   EXPECT_FALSE(again.changed);
