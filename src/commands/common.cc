@@ -26,7 +26,8 @@ constexpr CommandDef kCommands[] = {
 
     {"dns", "(planned) Route53 dynamic DNS", SetupDnsCommand},
 
-    {"flux", "(planned) Flux GitOps bootstrap and reconcile", SetupFluxCommand},
+    {"flux", "Flux GitOps: bootstrap (install Flux, apply cluster/) and reconcile",
+     SetupFluxCommand},
 
     {"doctor", "(planned) Check tools, cluster access and the machine", SetupPlannedCommand},
     {"completion", "(planned) Shell completion for bash, zsh and fish", SetupPlannedCommand},
