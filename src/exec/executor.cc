@@ -1136,11 +1136,12 @@ class Executor {
   // "" when the cilium DaemonSet in kube-system is ready on every node
   // (kstatus: desired <= current, updated, available, ready) and no node is NotReady.
   static std::string FluxCniProblem(const Json& list) {
-    const Json* ds = nullptr;
+    std::optional<Json> ds;
     std::vector<std::string> not_ready;
-    for (const auto& item : list.value("items", Json::array())) {
+    const Json items = list.value("items", Json::array());
+    for (const auto& item : items) {
       const std::string kind = item.value("kind", "");
-      if (kind == "DaemonSet" && Md(item).value("name", "") == "cilium") ds = &item;
+      if (kind == "DaemonSet" && Md(item).value("name", "") == "cilium") ds = item;
       if (kind != "Node") continue;
       bool ready = false;
       const auto status = item.value("status", Json::object());
@@ -1148,7 +1149,7 @@ class Executor {
         if (c.value("type", "") == "Ready" && c.value("status", "") == "True") ready = true;
       if (!ready) not_ready.push_back(Md(item).value("name", "?"));
     }
-    if (ds == nullptr) return "Cilium is not installed (no DaemonSet kube-system/cilium)";
+    if (!ds) return "Cilium is not installed (no DaemonSet kube-system/cilium)";
     const auto st = ds->value("status", Json::object());
     const long desired = st.value("desiredNumberScheduled", -1L);
     for (const char* f :
@@ -1400,9 +1401,13 @@ class Executor {
     const char* word = code == kExitOk            ? "succeeded"
                        : code == kExitInterrupted ? "was interrupted"
                                                   : "failed";
-    status_ << (plan_.mode == PlanMode::kApply ? "apply " : "delete ") << word << "; " << processes_
+    status_ << PlanName(plan_) << " " << word << "; " << processes_
             << " processes; run trail: " << Rel(run_dir_) << "\n";
-    if (code == kExitInterrupted || code == kExitFailed) {
+    if (!plan_.command.empty() && (code == kExitInterrupted || code == kExitFailed)) {
+      std::string cmd = plan_.command;  // "flux-bootstrap" -> "flux bootstrap"
+      std::replace(cmd.begin(), cmd.end(), '-', ' ');
+      status_ << "run 'platformctl " << cmd << "' again after fixing the cause\n";
+    } else if (code == kExitInterrupted || code == kExitFailed) {
       status_ << (plan_.mode == PlanMode::kApply
                       ? "continue with: platformctl apply --resume (after fixing the cause)\n"
                       : "delete is idempotent: run it again after fixing the cause\n");
