@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "platformctl/config.h"
+#include "platformctl/host.h"
 #include "platformctl/plan.h"
 #include "platformctl/process.h"
 
@@ -24,6 +25,7 @@ struct RunOptions {
   bool interactive = false;      ///< stdin and stderr are a terminal (prompts, overprinted status)
   bool quiet = false;
   std::string command_line;  ///< for the lock file and the journal
+  HostFacts host;            ///< the machine, for host steps (root, sudo, chown)
 };
 
 /// Runs the plan; returns the exit code (0, 1 step failed, 2 usage, 3 guard,

@@ -3,6 +3,7 @@
 /// dlopen on the first request, so commands that do no HTTP never map libcurl
 /// and the ~36 shared libraries it pulls in. Tests use a fake HttpClient.
 
+#include <cstddef>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -21,6 +22,9 @@ struct HttpRequest {
   int timeout_ms = 10000;
   bool verify_tls = true;         ///< false = accept any certificate (curl -k)
   bool follow_redirects = false;  ///< follow 3xx Location (at most 5 hops)
+  /// A longer response body aborts the transfer: Send returns the error
+  /// "response body larger than N bytes".
+  size_t max_body_bytes = size_t{1} << 20;
 };
 
 struct HttpResponse {

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "platformctl/diagnostics.h"
+#include "platformctl/host.h"
 
 namespace platformctl {
 
@@ -170,10 +171,71 @@ struct VerifyOp {
   std::vector<std::string> checks;  ///< the check ids this config expands to (shown in the plan)
   std::vector<VerifyQuery> queries;
 };
-/// Host actions (issue: host layer); shown in the plan, not yet executed.
-struct HostActionOp {
-  std::string action;  ///< e.g. "download", "write-units", "merge-kubeconfig"
-  std::string description;
+// ---- host layer (paths are host paths with --root applied) ----
+
+/// Install the packages the query finds missing (after `refresh`, apt only);
+/// nothing runs but the query when all are installed.
+struct PackagesOp {
+  std::string manager;  ///< apt|dnf|pacman|zypper
+  std::vector<std::string> packages;
+  std::vector<std::string> query;    ///< argv of the installed-package query
+  std::vector<std::string> refresh;  ///< argv run first when something is missing (empty = none)
+  std::vector<std::string> install;  ///< argv; the missing packages are appended
+  std::vector<EnvBinding> env;
+  int timeout_s = 0;
+};
+/// Every command is on PATH (after the packages are installed).
+struct RequireCommandsOp {
+  std::vector<std::string> commands;
+};
+/// k3s at this version (or channel) with these server flags: read back from
+/// `k3s --version` and k3s.service; when absent, download the installer
+/// (libcurl; SHA-256 checked when configured) and run it with `env`; when
+/// different, show the difference and re-run it only with --yes or a "yes".
+/// Then wait until a node is registered.
+struct K3sInstallOp {
+  std::string url;
+  std::string sha256;     ///< "" = not checked
+  std::string installer;  ///< where the script is saved, e.g. {repo}/artifacts/host/k3s-install.sh
+  std::vector<EnvBinding> env;  ///< INSTALL_K3S_EXEC, INSTALL_K3S_VERSION | INSTALL_K3S_CHANNEL
+  std::vector<std::string> flags;
+  std::string version;  ///< "" = the channel's
+  std::string channel;
+  std::string binary;  ///< /usr/local/bin/k3s
+  std::string unit;    ///< /etc/systemd/system/k3s.service
+  int timeout_s = 0;
+};
+/// Merge k3s.yaml into `dest` as context `context` (backup first; other
+/// contexts kept), or write it standalone (KUBECONFIG_OUT).
+struct MergeKubeconfigOp {
+  std::string source;
+  std::string dest;
+  std::string context;
+  bool standalone = false;
+};
+/// Write the units whose content changed (marker first line), disable and
+/// remove the legacy units, daemon-reload when anything changed, enable
+/// --now `enable` unless it is enabled and active.
+struct SystemdUnitsOp {
+  struct Unit {
+    std::string name;
+    std::string content;
+  };
+  std::string dir;
+  std::vector<Unit> units;
+  std::string enable;
+  std::vector<std::string> legacy;
+};
+/// Disable `disable` and remove the units that carry the marker (a unit
+/// without it is left alone; gone ones are fine); daemon-reload when removed.
+struct RemoveSystemdUnitsOp {
+  std::string dir;
+  std::vector<std::string> units;
+  std::string disable;
+};
+/// Run k3s's uninstaller when it exists (k3s not installed: nothing to do).
+struct K3sUninstallOp {
+  std::string script;
   int timeout_s = 0;
 };
 
@@ -190,7 +252,9 @@ using PlanOp =
     std::variant<CommandOp, AdoptOp, WaitConditionOp, WaitWebhookCaOp, WaitGoneOp,
                  ClearFinalizersOp, DeleteCrdsOp, DeleteCustomObjectOp, DeleteIfManagedOp,
                  HelmReposOp, InstallRecordOp, UninstallRecordedOp, ValidateOp, WriteStateValuesOp,
-                 LockOp, IdentityGuardOp, CheckOp, VerifyOp, HostActionOp, WriteFileOp>;
+                 LockOp, IdentityGuardOp, CheckOp, VerifyOp, PackagesOp, RequireCommandsOp,
+                 K3sInstallOp, MergeKubeconfigOp, SystemdUnitsOp, RemoveSystemdUnitsOp,
+                 K3sUninstallOp, WriteFileOp>;
 
 /// The id of an op in plan output ("command" for CommandOp, else e.g. "adopt").
 std::string_view OpName(const PlanOp& op);
@@ -237,6 +301,10 @@ struct PlanOptions {
   /// paths from the helmfile's own directory, so both are passed absolute.
   /// "" = keep them relative (tests).
   std::string repo_root;
+  /// Only the host phase (`platformctl host plan|apply|delete`).
+  bool host_only = false;
+  /// The machine, for the host phase (read by the command; BuildPlan stays pure).
+  HostFacts host;
 };
 
 /// The run's name: plan.command, else "apply" or "delete".

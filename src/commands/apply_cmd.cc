@@ -11,9 +11,8 @@
 #include "platformctl/process.h"
 
 namespace platformctl {
-namespace {
 
-void Execute(Invocation& inv, const PlanFlags& flags, bool dry_run) {
+void ExecutePlanCommand(Invocation& inv, const PlanFlags& flags, bool dry_run) {
   if (dry_run) {
     // apply and delete refuse unknown keys even for a dry-run: the real run would.
     Plan plan = BuildSelectedPlan(inv.global, flags, /*strict_keys=*/true);
@@ -38,10 +37,9 @@ void Execute(Invocation& inv, const PlanFlags& flags, bool dry_run) {
   options.interactive = ::isatty(0) == 1 && ::isatty(2) == 1;
   options.quiet = inv.global.quiet;
   options.command_line = inv.command_line;
+  options.host = cp.host;
   inv.exit_code = ExecutePlan(cp.config, cp.plan, *runner, options, std::cerr);
 }
-
-}  // namespace
 
 void SetupApplyCommand(CLI::App& sub, Invocation& inv) {
   PlanFlags& flags = inv.flags.apply;
@@ -58,7 +56,7 @@ void SetupApplyCommand(CLI::App& sub, Invocation& inv) {
            "  platformctl apply --profile overlay-staging --dry-run\n"
            "  platformctl apply --profile profiles/overlay-staging.env\n"
            "  platformctl apply --only platform --set FEAT_VERIFY_DEEP=true\n");
-  sub.callback([&inv, &flags, &dry_run] { Execute(inv, flags, dry_run); });
+  sub.callback([&inv, &flags, &dry_run] { ExecutePlanCommand(inv, flags, dry_run); });
 }
 
 void SetupDeleteCommand(CLI::App& sub, Invocation& inv) {
@@ -72,7 +70,7 @@ void SetupDeleteCommand(CLI::App& sub, Invocation& inv) {
            "  platformctl delete --dry-run\n"
            "  platformctl delete --profile overlay-staging --yes\n"
            "  platformctl delete --with-host --dry-run -o json\n");
-  sub.callback([&inv, &flags, &dry_run] { Execute(inv, flags, dry_run); });
+  sub.callback([&inv, &flags, &dry_run] { ExecutePlanCommand(inv, flags, dry_run); });
 }
 
 }  // namespace platformctl

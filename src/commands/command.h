@@ -33,6 +33,8 @@ struct GlobalOptions {
 struct PlanFlags {
   bool delete_mode = false;
   bool with_host = false;
+  bool host_only = false;  ///< `platformctl host ...`: the host phase alone
+  std::string host_root;   ///< --root DIR for every host path
   std::string only;
   std::string from;
 };
@@ -42,6 +44,9 @@ struct CommandFlags {
   PlanFlags plan;
   PlanFlags apply;
   PlanFlags del;
+  PlanFlags host_plan;
+  PlanFlags host_apply;
+  PlanFlags host_delete;
   bool dry_run = false;
   bool resume = false;
   bool recover_pending = false;
@@ -102,11 +107,15 @@ Plan BuildSelectedPlan(const GlobalOptions& g, const PlanFlags& flags, bool stri
 struct ConfigAndPlan {
   Config config;
   Plan plan;
+  HostFacts host;  ///< read when the plan has a host phase
 };
 /// The same, keeping the Config; `mode` kStrict for a real apply/delete.
 ConfigAndPlan LoadAndPlan(const GlobalOptions& g, const PlanFlags& flags, bool strict_keys,
                           ValidateMode mode);
 void PrintPlan(const GlobalOptions& g, const Plan& plan);
+/// apply/delete/host apply/host delete: prints the plan with `dry_run`,
+/// else runs it through the executor (strict config, run trail, lock).
+void ExecutePlanCommand(Invocation& inv, const PlanFlags& flags, bool dry_run);
 void AddPlanFlags(CLI::App& sub, PlanFlags& flags, bool allow_from);
 
 // Setup functions, one per command file.

@@ -22,9 +22,10 @@ constexpr CommandDef kCommands[] = {
      SetupDiagnosticsCommand},
     {"version", "Print the platformctl version", SetupVersionCommand},
     // Planned: listed so that users find them, and say so when called.
-    {"host", "(planned) Host layer: packages and k3s", SetupHostCommand},
+    {"host", "Host layer: packages, k3s and the dynamic DNS timer (plan, apply, delete)",
+     SetupHostCommand},
 
-    {"dns", "(planned) Route53 dynamic DNS", SetupDnsCommand},
+    {"dns", "Route53 dynamic DNS: point this host's names at its public IP", SetupDnsCommand},
 
     {"flux", "Flux GitOps: bootstrap (install Flux, apply cluster/) and reconcile",
      SetupFluxCommand},

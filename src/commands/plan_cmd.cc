@@ -4,6 +4,7 @@
 
 #include "commands/command.h"
 #include "platformctl/exit_code.h"
+#include "platformctl/host.h"
 #include "platformctl/plan.h"
 
 namespace platformctl {
@@ -11,14 +12,27 @@ namespace platformctl {
 ConfigAndPlan LoadAndPlan(const GlobalOptions& g, const PlanFlags& flags, bool strict_keys,
                           ValidateMode mode) {
   // Missing inputs are reported per step below, naming the step that needs them.
-  Config config = LoadForCommand(g, mode, "missing-required", strict_keys);
+  // The host phase alone needs no cluster inputs (a fresh host has no OIDC
+  // secrets yet): its own missing inputs are checked per step below.
+  Config config = LoadForCommand(g, flags.host_only ? ValidateMode::kLenient : mode,
+                                 "missing-required", strict_keys);
   PlanOptions options;
   options.mode = flags.delete_mode ? PlanMode::kDelete : PlanMode::kApply;
   options.with_host = flags.with_host || config.GetBool("RUN_HOST_LAYER");
   options.kubeconfig = g.kubeconfig;
   options.context = g.context;
   options.repo_root = config.RepoRoot();
+  options.host_only = flags.host_only;
+  if (options.with_host || options.host_only) options.host = GatherHostFacts(flags.host_root);
+  if (flags.delete_mode && !options.with_host && !options.host_only &&
+      config.GetBool("K3S_UNINSTALL")) {
+    Diagnostics d;
+    d.Warning("K3S_UNINSTALL=true has no effect without --with-host: k3s stays installed", {},
+              "run 'platformctl host delete' afterwards, or 'platformctl delete --with-host'");
+    PrintDiagnostics(d, g);
+  }
   Plan full = BuildPlan(config, options);
+  if (options.host_only) full.command = flags.delete_mode ? "host-delete" : "host-apply";
   Diagnostics diags;
   // ONLY from the config is the seed's way of selecting; --only wins.
   const std::string only = flags.only.empty() ? config.Get("ONLY") : flags.only;
@@ -33,8 +47,15 @@ ConfigAndPlan LoadAndPlan(const GlobalOptions& g, const PlanFlags& flags, bool s
     missing.Warning("step " + s.id + " will need " + names + " (empty; required before apply)", {},
                     "set them in profiles/secrets.env or your profile");
   }
-  if (mode == ValidateMode::kLenient) PrintDiagnostics(missing, g);
-  return ConfigAndPlan{std::move(config), std::move(*selected)};
+  if (mode == ValidateMode::kLenient) {
+    PrintDiagnostics(missing, g);
+  } else if (!missing.Items().empty()) {
+    Diagnostics errors;
+    for (const auto& d : missing.Items()) errors.Error(d.message, d.loc, d.hint);
+    PrintDiagnostics(errors, g);
+    throw CommandError(kExitUsage, "required inputs are empty; nothing was executed");
+  }
+  return ConfigAndPlan{std::move(config), std::move(*selected), options.host};
 }
 
 Plan BuildSelectedPlan(const GlobalOptions& g, const PlanFlags& flags, bool strict_keys) {

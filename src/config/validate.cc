@@ -6,6 +6,7 @@
 #include <map>
 
 #include "platformctl/config.h"
+#include "platformctl/host.h"
 #include "platformctl/process.h"
 #include "platformctl/registry.h"
 #include "platformctl/schema.h"
@@ -158,6 +159,14 @@ void CheckCrossKey(const Config& config, Diagnostics& diags) {
     diags.Error("INGRESS_PROVIDER=traefik needs k3s's bundled Traefik, but K3S_INGRESS_MODE=none",
                 LocOf(config, "INGRESS_PROVIDER"),
                 "set K3S_INGRESS_MODE=traefik or INGRESS_PROVIDER=nginx");
+  }
+  if (const auto interval = ParseDurationSeconds(config.Get("DNS_UPDATE_INTERVAL"));
+      interval && !CalendarFor(*interval)) {
+    diags.Error("DNS_UPDATE_INTERVAL=" + config.Get("DNS_UPDATE_INTERVAL") +
+                    " does not divide an hour or a day, so the systemd timer cannot run at a "
+                    "fixed calendar step",
+                LocOf(config, "DNS_UPDATE_INTERVAL"),
+                "use 1m, 2m, 5m, 10m, 15m, 20m, 30m, 1h, 2h, 3h, 4h, 6h, 8h, 12h or 24h");
   }
   for (const auto& [key, instead] :
        {std::pair<std::string_view, std::string_view>{"CLUSTER_ISSUER", "PLATFORM_CLUSTER_ISSUER"},

@@ -30,6 +30,8 @@
 #include "platformctl/child_env.h"
 #include "platformctl/crypto.h"
 #include "platformctl/exit_code.h"
+#include "platformctl/host.h"
+#include "platformctl/http.h"
 #include "platformctl/https_probe.h"
 #include "platformctl/output.h"
 #include "platformctl/overloaded.h"
@@ -173,17 +175,7 @@ class Executor {
 
   int Run() {
     const std::string mode = PlanName(plan_);
-    for (const auto& s : plan_.steps) {
-      for (const auto& op : s.ops) {
-        if (std::holds_alternative<HostActionOp>(op)) {
-          throw CommandError(kExitUsage,
-                             "step " + s.id +
-                                 " is a host task, and the host layer is not executable in "
-                                 "this version; run without --with-host (and with "
-                                 "RUN_HOST_LAYER=false). Nothing was executed.");
-        }
-      }
-    }
+    RequireRootForHostSteps();
     const fs::path artifacts = fs::path(options_.repo_root) / "artifacts";
     // Resume: the latest run of this mode, same fingerprint and context.
     fingerprint_ = ConfigFingerprint(config_, plan_.mode);
@@ -218,10 +210,19 @@ class Executor {
 
     int code = kExitOk;
     try {
-      Preflight();
+      // Host steps at the start (apply --with-host) run before a cluster
+      // exists: the cluster part of the preflight runs before the first
+      // cluster step.
+      const bool host_first = !plan_.steps.empty() && plan_.steps.front().phase == "host";
+      Preflight(host_first ? PreflightPart::kLocal : PreflightPart::kAll);
       const size_t n = plan_.steps.size();
+      bool cluster_checked = !host_first;
       for (size_t i = 0; i < n; ++i) {
         const PlanStep& s = plan_.steps[i];
+        if (s.phase != "host" && !cluster_checked) {
+          Preflight(PreflightPart::kCluster);
+          cluster_checked = true;
+        }
         StepRecord& r = records_[i];
         if (done_before.contains(s.id)) {
           r.status = "skipped";
@@ -354,11 +355,31 @@ class Executor {
 
   // ---- preflight --------------------------------------------------------------
 
-  void Preflight() {
-    step_log_path_ = run_dir_ / "steps" / "00-preflight.log";
+  static bool LocalPreflightOp(const PlanOp& op) {
+    return std::holds_alternative<ValidateOp>(op) || std::holds_alternative<LockOp>(op);
+  }
+  enum class PreflightPart { kAll, kLocal, kCluster };
+  // kLocal: validation and the run lock (before host steps); kCluster: the
+  // rest (identity guard, state values, release scan, install record).
+  void Preflight(PreflightPart part) {
+    auto selected = [part](const PlanOp& op) {
+      return part == PreflightPart::kAll || LocalPreflightOp(op) == (part == PreflightPart::kLocal);
+    };
+    const auto count = std::count_if(plan_.preflight.begin(), plan_.preflight.end(), selected);
+    if (count == 0) return;
+    step_log_path_ =
+        run_dir_ / "steps" /
+        (part == PreflightPart::kCluster ? "00-preflight-cluster.log" : "00-preflight.log");
     step_log_ = std::make_unique<std::ofstream>(step_log_path_);
-    Line("preflight: " + std::to_string(plan_.preflight.size()) + " checks");
-    for (const auto& op : plan_.preflight) Dispatch(op, preflight_outputs_);
+    Line(std::string(part == PreflightPart::kCluster ? "cluster preflight: " : "preflight: ") +
+         std::to_string(count) + " checks");
+    for (const auto& op : plan_.preflight) {
+      if (selected(op)) Dispatch(op, preflight_outputs_);
+    }
+    if (part == PreflightPart::kLocal) {
+      step_log_.reset();
+      return;
+    }
     if (!preflight_outputs_.empty()) NoteReleases(preflight_outputs_.back());
     step_log_.reset();
     if (!pending_.empty()) {
@@ -441,10 +462,13 @@ class Executor {
                           [&](const IdentityGuardOp& o) { Execute(o); },
                           [&](const CheckOp& o) { Execute(o, outputs); },
                           [&](const VerifyOp& o) { Execute(o); },
-                          [&](const HostActionOp& o) {
-                            throw StepFailed("host action " + o.action +
-                                             " is not executable in this version");
-                          },
+                          [&](const PackagesOp& o) { Execute(o); },
+                          [&](const RequireCommandsOp& o) { Execute(o); },
+                          [&](const K3sInstallOp& o) { Execute(o); },
+                          [&](const MergeKubeconfigOp& o) { Execute(o); },
+                          [&](const SystemdUnitsOp& o) { Execute(o); },
+                          [&](const RemoveSystemdUnitsOp& o) { Execute(o); },
+                          [&](const K3sUninstallOp& o) { Execute(o); },
                           [&](const WriteFileOp& o) { Execute(o); }},
                op);
   }
@@ -462,6 +486,10 @@ class Executor {
       *it = "sync";
       argv.erase(std::remove(argv.begin(), argv.end(), "--skip-diff-on-install"), argv.end());
       Log("a release of this component is failed: helmfile sync instead of apply");
+    }
+    if (o.needs_root && Sudo()) {
+      argv = RootArgv(argv, env);
+      env.clear();
     }
     ProcessResult r;
     for (int attempt = 1; attempt <= std::max(1, o.attempts); ++attempt) {
@@ -974,12 +1002,380 @@ class Executor {
     std::getline(std::cin, answer);
     if (answer != context)
       throw StepFailed("delete not confirmed; nothing was changed", kExitRefused);
+    confirmed_ = true;
   }
 
   // Checks judge the outputs of the step's commands.
+  // ---- host steps ---------------------------------------------------------------
+
+  static bool IsHostOp(const PlanOp& op) {
+    return std::holds_alternative<PackagesOp>(op) || std::holds_alternative<K3sInstallOp>(op) ||
+           std::holds_alternative<MergeKubeconfigOp>(op) ||
+           std::holds_alternative<SystemdUnitsOp>(op) ||
+           std::holds_alternative<RemoveSystemdUnitsOp>(op) ||
+           std::holds_alternative<K3sUninstallOp>(op);
+  }
+  bool Sudo() const { return !options_.host.is_root; }
+
+  // Host tasks need root: as root, or through sudo -n with HOST_SUDO=true;
+  // else nothing runs (exit 2).
+  void RequireRootForHostSteps() const {
+    if (options_.host.is_root || config_.GetBool("HOST_SUDO")) return;
+    std::vector<std::string> steps;
+    for (const auto& s : plan_.steps) {
+      const bool root = std::any_of(s.ops.begin(), s.ops.end(), [](const PlanOp& op) {
+        const auto* c = std::get_if<CommandOp>(&op);
+        return IsHostOp(op) || (c != nullptr && c->needs_root);
+      });
+      if (root) steps.push_back(s.id);
+    }
+    if (steps.empty()) return;
+    std::string list;
+    for (const auto& s : steps) list += (list.empty() ? "" : ", ") + s;
+    throw CommandError(kExitUsage,
+                       "host tasks " + list + " need root, and platformctl runs as user '" +
+                           options_.host.user +
+                           "': run it as root (sudo platformctl ...), or set HOST_SUDO=true to "
+                           "run those commands through 'sudo -n' (passwordless sudo). Nothing "
+                           "was executed.");
+  }
+
+  // The argv of a root-only command: as is when root, else through
+  // `sudo -n env NAME=VALUE... ARGV` (sudo resets the environment; the host
+  // tasks pass no secrets).
+  std::vector<std::string> RootArgv(
+      const std::vector<std::string>& argv,
+      const std::vector<std::pair<std::string, std::string>>& env) const {
+    if (!Sudo()) return argv;
+    std::vector<std::string> out{"sudo", "-n"};
+    if (!env.empty()) {
+      out.emplace_back("env");
+      for (const auto& [k, v] : env) out.push_back(k + "=" + v);
+    }
+    out.insert(out.end(), argv.begin(), argv.end());
+    return out;
+  }
+  ProcessResult RunRoot(const std::vector<std::string>& argv,
+                        const std::vector<std::pair<std::string, std::string>>& env, int timeout_s,
+                        const std::string& what, bool tolerate = false) {
+    const auto full = RootArgv(argv, env);
+    ProcessResult r = Spawn(full, Sudo() ? decltype(env){} : env, timeout_s);
+    if (!r.Ok()) {
+      if (tolerate) {
+        Log("tolerated failure: " + r.Describe());
+      } else {
+        Fail(what, full, r);
+      }
+    }
+    return r;
+  }
+  static std::vector<std::pair<std::string, std::string>> Literals(
+      const std::vector<EnvBinding>& env) {
+    std::vector<std::pair<std::string, std::string>> out;
+    for (const auto& e : env) out.emplace_back(e.name, e.literal);
+    return out;
+  }
+  static std::optional<std::string> ReadFile(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) return std::nullopt;
+    std::stringstream ss;
+    ss << in.rdbuf();
+    return ss.str();
+  }
+  // A root-owned file: read directly, else through sudo -n cat.
+  std::optional<std::string> ReadRootFile(const std::string& path) {
+    if (auto text = ReadFile(path)) return text;
+    if (!Sudo() || !fs::exists(path)) return std::nullopt;
+    const fs::path out = run_dir_ / "host" / "read.tmp";
+    fs::create_directories(out.parent_path());
+    ProcessSpec spec;
+    ProcessResult r = Spawn({"sudo", "-n", "cat", "--", path}, {}, 30, out.string());
+    auto text = ReadFile(out.string());
+    std::error_code ec;
+    fs::remove(out, ec);
+    if (!r.Ok()) return std::nullopt;
+    return text;
+  }
+  void WriteRootFile(const std::string& path, const std::string& text, unsigned mode) {
+    if (!Sudo()) {
+      if (!WriteFileAtomic(path, text, mode)) throw StepFailed("cannot write " + path);
+      return;
+    }
+    const fs::path tmp = run_dir_ / "host" / fs::path(path).filename();
+    if (!WriteFileAtomic(tmp.string(), text, 0600))
+      throw StepFailed("cannot write " + tmp.string());
+    char m[8];
+    std::snprintf(m, sizeof m, "%o", mode);
+    RunRoot({"install", "-D", "-m", m, "--", tmp.string(), path}, {}, 30, "writing " + path);
+  }
+  void RemoveRootFile(const std::string& path) {
+    if (!Sudo()) {
+      std::error_code ec;
+      fs::remove(path, ec);
+      if (ec) throw StepFailed("cannot remove " + path + ": " + ec.message());
+      return;
+    }
+    RunRoot({"rm", "-f", "--", path}, {}, 30, "removing " + path);
+  }
+  // A yes/no question on the terminal; without one, --yes or a refusal.
+  bool Confirmed(const std::string& question, const std::string& refusal) {
+    if (options_.yes || confirmed_) return true;
+    if (!options_.interactive)
+      throw StepFailed(refusal + " (pass --yes; no terminal to ask on)", kExitRefused);
+    status_ << question << " [y/N] " << std::flush;
+    std::string answer;
+    std::getline(std::cin, answer);
+    if (answer != "y" && answer != "yes")
+      throw StepFailed(refusal + " (not confirmed)", kExitRefused);
+    return true;
+  }
+
+  void Execute(const PackagesOp& o) {
+    ProcessResult q = Spawn(o.query, {}, 60);
+    if (q.spawn_failed) Fail("the installed-package query", o.query, q);
+    const auto missing = MissingPackages(o.manager, o.packages, q.output);
+    if (missing.empty()) {
+      Line("  all " + std::to_string(o.packages.size()) + " packages are installed");
+      return;
+    }
+    std::string list;
+    for (const auto& m : missing) list += " " + m;
+    Line("  installing with " + o.manager + ":" + list);
+    const auto env = Literals(o.env);
+    if (!o.refresh.empty()) RunRoot(o.refresh, env, o.timeout_s, "refreshing the package index");
+    std::vector<std::string> argv = o.install;
+    argv.insert(argv.end(), missing.begin(), missing.end());
+    RunRoot(argv, env, o.timeout_s, "installing packages");
+  }
+
+  void Execute(const RequireCommandsOp& o) {
+    std::vector<std::string> missing;
+    const char* path_env = std::getenv("PATH");
+    const std::string path = path_env != nullptr ? path_env : "/usr/bin:/bin";
+    for (const auto& cmd : o.commands) {
+      bool found = false;
+      size_t pos = 0;
+      while (!found && pos <= path.size()) {
+        size_t end = path.find(':', pos);
+        if (end == std::string::npos) end = path.size();
+        const std::string dir = path.substr(pos, end - pos);
+        found = !dir.empty() && ::access((dir + "/" + cmd).c_str(), X_OK) == 0;
+        pos = end + 1;
+      }
+      if (!found) missing.push_back(cmd);
+    }
+    if (!missing.empty()) {
+      std::string list;
+      for (const auto& m : missing) list += (list.empty() ? "" : ", ") + m;
+      throw StepFailed("not on PATH after the package install: " + list +
+                       " (install them, or change HOST_REQUIRED_COMMANDS)");
+    }
+  }
+
+  void Execute(const K3sInstallOp& o) {
+    if (fs::exists(o.binary)) {
+      ProcessResult r = Spawn({o.binary, "--version"}, {}, 30);
+      const std::string have = ParseK3sVersion(r.output);
+      const auto unit = ReadRootFile(o.unit);
+      const auto flags = unit ? ParseK3sServiceFlags(*unit) : std::nullopt;
+      std::vector<std::string> diffs;
+      if (!o.version.empty() && have != o.version)
+        diffs.push_back("version: installed " + (have.empty() ? "unknown" : have) + ", wanted " +
+                        o.version);
+      if (!flags) {
+        diffs.push_back("server flags: cannot read them from " + o.unit);
+      } else {
+        std::multiset<std::string> want(o.flags.begin(), o.flags.end());
+        std::multiset<std::string> got(flags->begin(), flags->end());
+        for (const auto& f : want)
+          if (!got.contains(f)) diffs.push_back("server flag missing: " + f);
+        for (const auto& f : got)
+          if (!want.contains(f)) diffs.push_back("server flag not wanted: " + f);
+      }
+      if (diffs.empty()) {
+        Line("  k3s " + have + " is installed with the wanted server flags: nothing to do" +
+             (o.version.empty() ? " (channel " + o.channel + "; set K3S_VERSION to upgrade)" : ""));
+        return;
+      }
+      for (const auto& d : diffs) Line("  k3s differs: " + d);
+      Log("k3s differs from the config: " + std::to_string(diffs.size()) + " difference(s)");
+      Confirmed("Re-run the k3s installer to apply this (k3s restarts)?",
+                "k3s differs from the config and was left as it is");
+    }
+    if (const std::string why = CheckFetchUrl(o.url); !why.empty())
+      throw StepFailed("K3S_INSTALL_URL: " + why);
+    Line("  downloading " + o.url);
+    auto http = MakeCurlHttpClient();
+    HttpRequest req;
+    req.url = o.url;
+    req.timeout_ms = 60000;
+    req.follow_redirects = true;
+    constexpr size_t kMaxInstaller = 2U << 20U;  // get.k3s.io is ~35 KiB
+    req.max_body_bytes = kMaxInstaller;
+    HttpResponse resp = http->Send(req);
+    Log("GET " + o.url + " -> " + (resp.Ok() ? std::to_string(resp.status) : resp.error));
+    if (!resp.Ok()) throw StepFailed("downloading the k3s installer failed: " + resp.error);
+    if (resp.status != 200)
+      throw StepFailed("downloading the k3s installer failed: HTTP " + std::to_string(resp.status) +
+                       " from " + o.url);
+    if (resp.body.size() > kMaxInstaller)
+      throw StepFailed("the k3s installer from " + o.url + " is larger than 2 MiB; refused");
+    const std::string sum = Sha256Hex(resp.body);
+    std::string want = o.sha256;
+    std::transform(want.begin(), want.end(), want.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    if (!want.empty() && sum != want)
+      throw StepFailed("the k3s installer's SHA-256 is " + sum + ", K3S_INSTALL_SHA256 is " + want +
+                       ": refused, nothing was run");
+    Log("installer sha256 " + sum +
+        (want.empty() ? " (not checked: K3S_INSTALL_SHA256 empty)" : " (matches)"));
+    const std::string installer = ResolveArg(o.installer);
+    if (!WriteFileAtomic(installer, resp.body, 0755)) throw StepFailed("cannot write " + installer);
+    RunRoot({installer}, Literals(o.env), o.timeout_s, "the k3s installer");
+    // A node registers within a minute or two of the first start.
+    for (int attempt = 0; attempt < 60; ++attempt) {
+      ProcessResult r = Spawn(
+          RootArgv({o.binary, "kubectl", "get", "nodes", "--no-headers", "--output=name"}, {}), {},
+          30);
+      if (r.Ok() && r.output.find("node/") != std::string::npos) {
+        Line("  node registered: " + r.output.substr(0, r.output.find('\n')));
+        return;
+      }
+      std::this_thread::sleep_for(std::chrono::seconds(2));
+    }
+    throw StepFailed(
+        "k3s was installed, but no node registered within 120s: see journalctl -u k3s");
+  }
+
+  void Execute(const MergeKubeconfigOp& o) {
+    const auto k3s = ReadRootFile(o.source);
+    if (!k3s) throw StepFailed("cannot read " + o.source + ": is k3s installed (step host/k3s)?");
+    const auto existing = o.standalone ? std::optional<std::string>() : ReadFile(o.dest);
+    auto m = MergeKubeconfig(*k3s, existing.value_or(""), o.context, o.standalone);
+    if (!m.error.empty()) throw StepFailed(o.dest + ": " + m.error);
+    if (o.standalone) {
+      const auto current = ReadFile(o.dest);
+      m.changed = !current || *current != m.text;
+    }
+    if (!m.changed) {
+      Line("  " + o.dest + " already has context " + o.context + ": unchanged");
+      return;
+    }
+    std::error_code ec;
+    const bool existed = fs::exists(o.dest);
+    fs::create_directories(fs::path(o.dest).parent_path(), ec);
+    std::string backup;
+    if (existed) {
+      backup = o.dest + ".platformctl-backup-" + UtcNow("%Y%m%dT%H%M%SZ");
+      const auto old = ReadFile(o.dest);
+      if (!old || !WriteFileAtomic(backup, *old, 0600))
+        throw StepFailed("cannot back up " + o.dest + " to " + backup + "; nothing changed");
+    }
+    if (!WriteFileAtomic(o.dest, m.text, 0600)) throw StepFailed("cannot write " + o.dest);
+    // Under sudo, the file belongs to the user who ran it, not to root.
+    const HostFacts& h = options_.host;
+    if (::geteuid() == 0 && h.uid > 0) {
+      for (const auto& p : {o.dest, backup, fs::path(o.dest).parent_path().string()}) {
+        if (!p.empty() &&
+            ::chown(p.c_str(), static_cast<uid_t>(h.uid), static_cast<gid_t>(h.gid)) != 0)
+          Log("chown " + p + " failed: " + std::strerror(errno));
+      }
+    }
+    std::string kept;
+    for (const auto& k : m.kept) kept += (kept.empty() ? "" : ", ") + k;
+    Line("  " + std::string(o.standalone ? "wrote " : "merged context ") +
+         (o.standalone ? o.dest + " (context " + o.context + ")" : o.context + " into " + o.dest) +
+         (kept.empty() ? "" : "; kept " + kept) + (backup.empty() ? "" : "; backup " + backup) +
+         (m.previous_context.empty() || m.previous_context == o.context
+              ? ""
+              : "; current-context " + m.previous_context + " -> " + o.context));
+  }
+
+  static bool HasMarker(const std::string& text) { return text.starts_with(kManagedUnitMarker); }
+
+  void Execute(const SystemdUnitsOp& o) {
+    bool changed = false;
+    std::vector<std::string> legacy;
+    for (const auto& l : o.legacy) {
+      if (fs::exists(o.dir + "/" + l)) legacy.push_back(l);
+    }
+    if (!legacy.empty()) {
+      std::vector<std::string> argv{"systemctl", "disable", "--now"};
+      argv.insert(argv.end(), legacy.begin(), legacy.end());
+      RunRoot(argv, {}, 60, "disabling the Bash updater", /*tolerate=*/true);
+      for (const auto& l : legacy) RemoveRootFile(o.dir + "/" + l);
+      std::string list;
+      for (const auto& l : legacy) list += (list.empty() ? "" : ", ") + l;
+      Line("  migrated: disabled and removed the Bash updater's " + list);
+      changed = true;
+    }
+    for (const auto& u : o.units) {
+      const std::string path = o.dir + "/" + u.name;
+      const auto current = ReadFile(path);
+      if (current && *current == u.content) continue;
+      WriteRootFile(path, u.content, 0644);
+      Line("  wrote " + path);
+      changed = true;
+    }
+    if (changed) RunRoot({"systemctl", "daemon-reload"}, {}, 60, "systemctl daemon-reload");
+    auto trimmed = [](std::string s) {
+      while (!s.empty() && (s.back() == '\n' || s.back() == ' ')) s.pop_back();
+      return s;
+    };
+    const ProcessResult enabled = Spawn({"systemctl", "is-enabled", o.enable}, {}, 30);
+    const ProcessResult active = Spawn({"systemctl", "is-active", o.enable}, {}, 30);
+    if (trimmed(enabled.output) == "enabled" && trimmed(active.output) == "active") {
+      if (!changed) Line("  units unchanged; " + o.enable + " is enabled and active");
+      return;
+    }
+    RunRoot({"systemctl", "enable", "--now", o.enable}, {}, 60, "enabling " + o.enable);
+    Line("  enabled and started " + o.enable);
+  }
+
+  void Execute(const RemoveSystemdUnitsOp& o) {
+    std::vector<std::string> managed;
+    for (const auto& u : o.units) {
+      const std::string path = o.dir + "/" + u;
+      const auto text = ReadFile(path);
+      if (!text) continue;
+      if (HasMarker(*text)) {
+        managed.push_back(u);
+      } else {
+        Line("  left " + path + " in place: it has no platformctl marker");
+      }
+    }
+    if (managed.empty()) {
+      Line("  no platformctl units: nothing to remove");
+      return;
+    }
+    if (std::find(managed.begin(), managed.end(), o.disable) != managed.end())
+      RunRoot({"systemctl", "disable", "--now", o.disable}, {}, 60, "disabling " + o.disable,
+              /*tolerate=*/true);
+    for (const auto& u : managed) {
+      RemoveRootFile(o.dir + "/" + u);
+      Line("  removed " + o.dir + "/" + u);
+    }
+    RunRoot({"systemctl", "daemon-reload"}, {}, 60, "systemctl daemon-reload");
+  }
+
+  void Execute(const K3sUninstallOp& o) {
+    if (!fs::exists(o.script)) {
+      Line("  " + o.script + " does not exist: k3s is not installed, nothing to uninstall");
+      return;
+    }
+    Confirmed("Uninstall k3s from this host (the cluster, its data and images are removed)?",
+              "k3s uninstall not confirmed; k3s stays installed");
+    RunRoot({o.script}, {}, o.timeout_s, "the k3s uninstaller");
+    Line("  k3s uninstalled");
+  }
+
   void Execute(const CheckOp& o, const std::vector<std::string>& outputs) {
     const std::string last = outputs.empty() ? std::string() : outputs.back();
-    if (o.check == "note") return;
+    if (o.check == "note") {
+      Line("  note: " + o.description);
+      Log("note: " + o.description);
+      return;
+    }
     if (o.check == "helm-diff") {
       if (last.find("diff") == std::string::npos) {
         throw StepFailed(
@@ -1436,6 +1832,7 @@ class Executor {
   int answers_ = 0;  // verify answers written next to the step logs
   std::unique_ptr<Verifier> verifier_;
   std::string fingerprint_;
+  bool confirmed_ = false;  ///< the delete was confirmed (host uninstall asks no second time)
   std::string context_;
   std::string resume_context_;
   std::string started_;

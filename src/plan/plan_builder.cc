@@ -5,6 +5,7 @@
 #include <set>
 
 #include "platformctl/config.h"
+#include "platformctl/host.h"
 #include "platformctl/plan.h"
 #include "platformctl/registry.h"
 #include "platformctl/schema.h"
@@ -101,10 +102,6 @@ CheckOp Check(std::string id, std::string description) {
 }
 
 // A host-layer action: shown in the plan; run by the host layer.
-HostActionOp HostAction(std::string id, std::string description, int timeout_s = 0) {
-  return HostActionOp{std::move(id), std::move(description), timeout_s};
-}
-
 std::string Join(const std::vector<std::string>& items, std::string_view sep) {
   std::string out;
   for (const auto& i : items) out += (out.empty() ? "" : std::string(sep)) + i;
@@ -141,7 +138,13 @@ class Builder {
     plan.profile = config_.ProfilePath();
     plan.with_host = options_.with_host;
     plan.preflight = Preflight();
-    if (options_.mode == PlanMode::kApply) {
+    if (options_.host_only) {
+      if (options_.mode == PlanMode::kApply) {
+        HostApply();
+      } else {
+        HostDelete();
+      }
+    } else if (options_.mode == PlanMode::kApply) {
       if (options_.with_host) HostApply();
       Prereqs();
       Cilium();
@@ -218,6 +221,9 @@ class Builder {
     std::vector<PlanOp> ops;
     ops.emplace_back(ValidateOp{});
     ops.emplace_back(LockOp{RepoPath("artifacts/.lock")});
+    // The host phase runs before a cluster exists (and after it is gone):
+    // the cluster checks below run only before cluster steps.
+    if (options_.host_only) return ops;
     const std::string expected =
         !options_.context.empty() ? options_.context : config_.Get("KUBE_CONTEXT");
     ops.emplace_back(IdentityGuardOp{expected, config_.Get("CLUSTER_UID")});
@@ -259,93 +265,118 @@ class Builder {
 
   // ---- apply --------------------------------------------------------------
 
+  // The host phase: every path is the host's, with --root applied.
+  std::string HostFile(std::string_view path) const { return HostPath(options_.host, path); }
+  std::string RootWhen() const {
+    const HostFacts& h = options_.host;
+    if (h.is_root) return "needs root: running as root";
+    if (config_.GetBool("HOST_SUDO")) return "needs root: through sudo -n (HOST_SUDO=true)";
+    return "needs root: refused unless run as root or with HOST_SUDO=true";
+  }
+
   void HostApply() {
-    const bool install = config_.GetBool("HOST_INSTALL_PACKAGES");
-    if (install) {
+    const HostFacts& h = options_.host;
+    if (config_.GetBool("HOST_INSTALL_PACKAGES")) {
+      std::string pm = config_.Get("HOST_PACKAGE_MANAGER");
+      std::string why = "HOST_PACKAGE_MANAGER=" + pm;
+      if (pm == "auto") {
+        pm = h.package_manager;
+        why = "/etc/os-release: " + (h.os_name.empty() ? h.os_id : h.os_name) + " -> " +
+              (pm.empty() ? std::string("no known package manager") : pm);
+        if (h.os_id.empty()) why = "no " + HostFile("/etc/os-release");
+      }
       auto packages = config_.GetList("HOST_BASE_PACKAGES");
       if (packages.empty()) packages = {"ca-certificates", "curl", "iptables"};
-      const std::string pm = config_.Get("HOST_PACKAGE_MANAGER");
-      auto& s = Step("host", "packages", "Install host packages",
-                     "--with-host and HOST_INSTALL_PACKAGES=true (HOST_PACKAGE_MANAGER=" + pm + ")",
-                     {"00"});
-      if (pm == "auto") {
-        s.ops.push_back(
-            HostAction("detect-package-manager",
-                       "detect the package manager from /etc/os-release (apt shown; dnf, pacman "
-                       "and zypper use their own install command)"));
-      }
-      std::vector<std::string> argv;
-      if (pm == "dnf") {
-        argv = {"dnf", "install", "-y"};
-      } else if (pm == "pacman") {
-        argv = {"pacman", "-Syu", "--noconfirm", "--needed"};
-      } else if (pm == "zypper") {
-        argv = {"zypper", "--non-interactive", "install"};
+      auto& s = Step("host", "packages", "Install missing host packages",
+                     "HOST_INSTALL_PACKAGES=true (" + why + "); " + RootWhen(), {"00"});
+      if (pm.empty()) {
+        s.missing.emplace_back("HOST_PACKAGE_MANAGER");
       } else {
-        CommandOp update = Cmd(Argv::Plain({"apt-get", "update"}), {}, 600);
-        update.env.push_back(Literal("DEBIAN_FRONTEND", "noninteractive"));
-        update.needs_root = true;
-        s.ops.push_back(update);
-        argv = {"apt-get", "install", "-y", "--no-install-recommends"};
+        PackagesOp op;
+        op.manager = pm;
+        op.packages = packages;
+        op.query = PackageQueryArgv(pm, packages);
+        if (pm == "apt") {
+          op.refresh = {"apt-get", "update"};
+          op.install = {"apt-get", "install", "--yes", "--no-install-recommends"};
+          op.env.push_back(Literal("DEBIAN_FRONTEND", "noninteractive"));
+        } else if (pm == "dnf") {
+          op.install = {"dnf", "install", "--assumeyes"};
+        } else if (pm == "pacman") {
+          // -Syu, never -Sy alone: a partial upgrade breaks Arch (W49).
+          op.install = {"pacman", "-Syu", "--noconfirm", "--needed"};
+        } else {
+          op.install = {"zypper", "--non-interactive", "install"};
+        }
+        op.timeout_s = 900;
+        s.ops.emplace_back(std::move(op));
       }
-      argv.insert(argv.end(), packages.begin(), packages.end());
-      CommandOp packages_op = Cmd(Argv::Plain(argv), {}, 900);
-      if (pm == "apt" || pm == "auto")
-        packages_op.env.push_back(Literal("DEBIAN_FRONTEND", "noninteractive"));
-      packages_op.needs_root = true;
-      s.ops.push_back(packages_op);
-      s.ops.push_back(HostAction(
-          "check-commands",
-          "require commands on PATH: " + Join(config_.GetList("HOST_REQUIRED_COMMANDS"), ", ")));
+      s.ops.emplace_back(RequireCommandsOp{config_.GetList("HOST_REQUIRED_COMMANDS")});
     }
-    auto& dns =
-        Step("host", "dns", "Route53 dynamic DNS updater (systemd timer)",
-             "--with-host: keep " + std::to_string(config_.GetList("SWHURL_SUBDOMAINS").size()) +
-                 " subdomain(s) pointed at this host every " + config_.Get("DNS_UPDATE_INTERVAL"),
-             {"10"});
-    dns.ops.push_back(
-        HostAction("write-units",
-                   "write /etc/systemd/system/platformctl-dns-update.service (Type=oneshot, runs "
-                   "'platformctl dns update') and .timer (OnUnitActiveSec=" +
-                       config_.Get("DNS_UPDATE_INTERVAL") + ")"));
-    CommandOp reload = Cmd(Argv::Plain({"systemctl", "daemon-reload"}), {}, 60);
-    reload.needs_root = true;
-    dns.ops.push_back(reload);
-    CommandOp enable =
-        Cmd(Argv::Plain({"systemctl", "enable", "--now", "platformctl-dns-update.timer"}), {}, 60);
-    enable.needs_root = true;
-    dns.ops.push_back(enable);
-    const bool traefik = config_.Get("K3S_INGRESS_MODE") == "traefik";
+
+    auto& dns = Step(
+        "host", "dns", "Route53 dynamic DNS timer (platformctl dns update)",
+        "systemd timer every " + config_.Get("DNS_UPDATE_INTERVAL") + "; " + RootWhen(), {"10"});
+    if (!h.systemd) {
+      dns.ops.emplace_back(
+          Check("note", "this host does not run systemd (" + HostFile("/run/systemd/system") +
+                            " is missing): no timer is installed; run 'platformctl dns update' "
+                            "from cron or your init system every " +
+                            config_.Get("DNS_UPDATE_INTERVAL")));
+    } else {
+      SystemdUnitsOp units;
+      units.dir = HostFile(kSystemdUnitDir);
+      const std::string repo = options_.repo_root.empty() ? config_.RepoRoot() : options_.repo_root;
+      units.units.push_back(
+          {std::string(kDnsService), RenderDnsService(h, repo, config_.ProfilePath())});
+      const auto interval = ParseDurationSeconds(config_.Get("DNS_UPDATE_INTERVAL"));
+      if (auto timer = RenderDnsTimer(interval.value_or(0))) {
+        units.units.push_back({std::string(kDnsTimer), *timer});
+      } else {
+        dns.missing.emplace_back("DNS_UPDATE_INTERVAL");
+      }
+      units.enable = std::string(kDnsTimer);
+      for (auto legacy : kLegacyDnsUnits) units.legacy.emplace_back(legacy);
+      dns.ops.emplace_back(std::move(units));
+    }
+
+    const std::vector<std::string> flags = K3sServerFlags(config_);
+    const std::string version = config_.Get("K3S_VERSION");
     auto& k3s = Step(
-        "host", "k3s", "Install k3s without flannel (for Cilium)",
-        "--with-host (K3S_INGRESS_MODE=" + config_.Get("K3S_INGRESS_MODE") +
-            (config_.Get("K3S_VERSION").empty() ? ", channel default version"
-                                                : ", K3S_VERSION=" + config_.Get("K3S_VERSION")) +
-            ")",
+        "host", "k3s",
+        config_.GetBool("FEAT_CILIUM") ? "Install k3s without flannel (for Cilium)" : "Install k3s",
+        (version.empty() ? "channel " + config_.Get("K3S_CHANNEL") : "K3S_VERSION=" + version) +
+            ", K3S_INGRESS_MODE=" + config_.Get("K3S_INGRESS_MODE") + "; " + RootWhen(),
         {"k3s"});
-    k3s.ops.push_back(HostAction(
-        "skip-if-current",
-        "skip when k3s is active with the same version and flags (else reinstall to apply "
-        "K3S_VERSION / K3S_INGRESS_MODE changes)"));
-    k3s.ops.push_back(
-        HostAction("download",
-                   "download https://get.k3s.io to artifacts/host/k3s-install.sh (HTTPS, "
-                   "≤ 60s, mode 0755; run directly, never through sh -c)",
-                   60));
-    CommandOp installer = Cmd(Argv::Plain({RepoPath("artifacts/host/k3s-install.sh")}), {}, 900);
-    installer.env.push_back(
-        Literal("INSTALL_K3S_EXEC", std::string("--flannel-backend=none --disable-network-policy") +
-                                        (traefik ? "" : " --disable=traefik")));
-    if (!config_.Get("K3S_VERSION").empty())
-      installer.env.push_back(Literal("INSTALL_K3S_VERSION", config_.Get("K3S_VERSION")));
-    installer.needs_root = true;
-    k3s.ops.push_back(installer);
-    k3s.ops.push_back(HostAction(
-        "merge-kubeconfig",
-        "merge /etc/rancher/k3s/k3s.yaml into " +
-            (config_.Get("K3S_KUBECONFIG_DEST").empty() ? std::string("~/.kube/config")
-                                                        : config_.Get("K3S_KUBECONFIG_DEST")) +
-            " (backup first; never overwrite other contexts)"));
+    K3sInstallOp install;
+    install.url = config_.Get("K3S_INSTALL_URL");
+    install.sha256 = config_.Get("K3S_INSTALL_SHA256");
+    install.installer = RepoPath("artifacts/host/k3s-install.sh");
+    std::string exec = "server";
+    for (const auto& f : flags) exec += " " + f;
+    install.env.push_back(Literal("INSTALL_K3S_EXEC", exec));
+    if (!version.empty()) {
+      install.env.push_back(Literal("INSTALL_K3S_VERSION", version));
+    } else {
+      install.env.push_back(Literal("INSTALL_K3S_CHANNEL", config_.Get("K3S_CHANNEL")));
+    }
+    install.flags = flags;
+    install.version = version;
+    install.channel = config_.Get("K3S_CHANNEL");
+    install.binary = HostFile("/usr/local/bin/k3s");
+    install.unit = HostFile("/etc/systemd/system/k3s.service");
+    install.timeout_s = 900;
+    k3s.ops.emplace_back(std::move(install));
+    MergeKubeconfigOp merge;
+    merge.source = HostFile("/etc/rancher/k3s/k3s.yaml");
+    merge.context =
+        config_.Get("K3S_CONTEXT_NAME").empty() ? "k3s" : config_.Get("K3S_CONTEXT_NAME");
+    const std::string out = config_.Get("KUBECONFIG_OUT");
+    merge.standalone = !out.empty();
+    std::string dest = !out.empty() ? out : config_.Get("K3S_KUBECONFIG_DEST");
+    if (dest.empty()) dest = h.home + "/.kube/config";
+    merge.dest = dest.starts_with("/") ? HostFile(dest) : dest;
+    k3s.ops.emplace_back(std::move(merge));
   }
 
   void Prereqs() {
@@ -728,25 +759,24 @@ class Builder {
   }
 
   void HostDelete() {
-    auto& dns = Step("host", "dns", "Remove the dynamic DNS timer", "--with-host", {"10"});
-    CommandOp disable =
-        Cmd(Argv::Plain({"systemctl", "disable", "--now", "platformctl-dns-update.timer"}), {}, 60);
-    disable.tolerate_failure = true;  // a host without the unit is already clean
-    disable.needs_root = true;
-    dns.ops.push_back(disable);
-    dns.ops.push_back(HostAction(
-        "remove-units", "remove /etc/systemd/system/platformctl-dns-update.{service,timer}"));
-    CommandOp reload = Cmd(Argv::Plain({"systemctl", "daemon-reload"}), {}, 60);
-    reload.needs_root = true;
-    dns.ops.push_back(reload);
+    const HostFacts& h = options_.host;
+    auto& dns = Step("host", "dns", "Remove the dynamic DNS timer",
+                     "units with the platformctl marker only; " + RootWhen(), {"10"});
+    if (!h.systemd) {
+      dns.ops.emplace_back(Check("note", "this host does not run systemd (" +
+                                             HostFile("/run/systemd/system") +
+                                             " is missing): no timer to remove"));
+    } else {
+      dns.ops.emplace_back(RemoveSystemdUnitsOp{HostFile(kSystemdUnitDir),
+                                                {std::string(kDnsTimer), std::string(kDnsService)},
+                                                std::string(kDnsTimer)});
+    }
     if (config_.GetBool("K3S_UNINSTALL")) {
-      auto& k3s = Step("host", "k3s", "Uninstall k3s",
-                       "--with-host and K3S_UNINSTALL=true (last: nothing after it "
-                       "needs the cluster, W40)",
-                       {"k3s"});
-      CommandOp uninstall = Cmd(Argv::Plain({"/usr/local/bin/k3s-uninstall.sh"}), {}, 600);
-      uninstall.needs_root = true;
-      k3s.ops.push_back(uninstall);
+      auto& k3s =
+          Step("host", "k3s", "Uninstall k3s",
+               "K3S_UNINSTALL=true (last: nothing after it needs the cluster, W40); " + RootWhen(),
+               {"k3s"});
+      k3s.ops.emplace_back(K3sUninstallOp{HostFile("/usr/local/bin/k3s-uninstall.sh"), 600});
     }
   }
 

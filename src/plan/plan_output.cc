@@ -128,7 +128,52 @@ nlohmann::ordered_json OpParams(const PlanOp& op) {
                      {"checks", o.checks},
                      {"queries", queries}};
           },
-          [](const HostActionOp&) { return J::object(); },
+          [](const PackagesOp& o) {
+            J env = J::object();
+            for (const auto& e : o.env) env[e.name] = e.literal;
+            return J{{"manager", o.manager}, {"packages", o.packages}, {"query", o.query},
+                     {"refresh", o.refresh}, {"install", o.install},   {"envValues", env},
+                     {"needsRoot", true}};
+          },
+          [](const RequireCommandsOp& o) {
+            return J{{"commands", o.commands}};
+          },
+          [](const K3sInstallOp& o) {
+            J env = J::object();
+            for (const auto& e : o.env) env[e.name] = e.literal;
+            return J{{"url", o.url},
+                     {"sha256", o.sha256.empty() ? J(nullptr) : J(o.sha256)},
+                     {"installer", o.installer},
+                     {"envValues", env},
+                     {"flags", o.flags},
+                     {"version", o.version.empty() ? J(nullptr) : J(o.version)},
+                     {"channel", o.channel},
+                     {"reads", J::array({o.binary + " --version", o.unit})},
+                     {"needsRoot", true}};
+          },
+          [](const MergeKubeconfigOp& o) {
+            return J{{"source", o.source},
+                     {"dest", o.dest},
+                     {"context", o.context},
+                     {"standalone", o.standalone}};
+          },
+          [](const SystemdUnitsOp& o) {
+            J units = J::array();
+            for (const auto& u : o.units)
+              units.push_back({{"path", o.dir + "/" + u.name}, {"content", u.content}});
+            J legacy = J::array();
+            for (const auto& l : o.legacy) legacy.push_back(o.dir + "/" + l);
+            return J{
+                {"units", units}, {"enable", o.enable}, {"legacy", legacy}, {"needsRoot", true}};
+          },
+          [](const RemoveSystemdUnitsOp& o) {
+            J units = J::array();
+            for (const auto& u : o.units) units.push_back(o.dir + "/" + u);
+            return J{{"units", units}, {"disable", o.disable}, {"needsRoot", true}};
+          },
+          [](const K3sUninstallOp& o) {
+            return J{{"script", o.script}, {"needsRoot", true}};
+          },
           [](const WriteFileOp& o) {
             return J{{"path", o.path},
                      {"mode", FileMode(o.mode)},
@@ -414,7 +459,13 @@ std::string_view OpName(const PlanOp& op) {
           [](const IdentityGuardOp&) { return std::string_view("identity-guard"); },
           [](const CheckOp&) { return std::string_view("check"); },
           [](const VerifyOp&) { return std::string_view("verify"); },
-          [](const HostActionOp& o) { return std::string_view(o.action); },
+          [](const PackagesOp&) { return std::string_view("packages"); },
+          [](const RequireCommandsOp&) { return std::string_view("require-commands"); },
+          [](const K3sInstallOp&) { return std::string_view("k3s-install"); },
+          [](const MergeKubeconfigOp&) { return std::string_view("merge-kubeconfig"); },
+          [](const SystemdUnitsOp&) { return std::string_view("systemd-units"); },
+          [](const RemoveSystemdUnitsOp&) { return std::string_view("remove-systemd-units"); },
+          [](const K3sUninstallOp&) { return std::string_view("k3s-uninstall"); },
           [](const WriteFileOp&) { return std::string_view("write-file"); },
       },
       op);
@@ -444,7 +495,13 @@ int OpTimeout(const PlanOp& op) {
                           for (const auto& q : o.queries) t += q.command.timeout_s;
                           return t;
                         },
-                        [](const HostActionOp& o) { return o.timeout_s; },
+                        [](const PackagesOp& o) { return o.timeout_s; },
+                        [](const RequireCommandsOp&) { return 0; },
+                        [](const K3sInstallOp& o) { return o.timeout_s; },
+                        [](const MergeKubeconfigOp&) { return 0; },
+                        [](const SystemdUnitsOp&) { return 60; },
+                        [](const RemoveSystemdUnitsOp&) { return 60; },
+                        [](const K3sUninstallOp& o) { return o.timeout_s; },
                         [](const WriteFileOp&) { return 0; },
                     },
                     op);
@@ -552,7 +609,66 @@ std::string DescribeOp(const PlanOp& op) {
             }
             return out;
           },
-          [](const HostActionOp& o) { return o.description; },
+          [](const PackagesOp& o) {
+            std::string env;
+            for (const auto& e : o.env) env += " " + e.name + "=" + e.literal;
+            return "install with " + o.manager + " what is missing of: " + List(o.packages) +
+                   " (root). Asks: " + DisplayArgv(o.query) + "; then, only when one is missing: " +
+                   (o.refresh.empty() ? "" : DisplayArgv(o.refresh) + "; ") +
+                   DisplayArgv(o.install) + " MISSING..." +
+                   (env.empty() ? "" : "  [env:" + env + "]");
+          },
+          [](const RequireCommandsOp& o) {
+            return "require on PATH: " +
+                   (o.commands.empty() ? std::string("(none)") : List(o.commands));
+          },
+          [](const K3sInstallOp& o) {
+            std::string env;
+            for (const auto& e : o.env) env += " " + e.name + "=" + DisplayArg(e.literal);
+            return "k3s " + (o.version.empty() ? "from channel " + o.channel : o.version) +
+                   " with server flags [" + DisplayArgv(o.flags) + "] (root). Reads back " +
+                   o.binary + " --version and " + o.unit + "; when k3s is missing: download " +
+                   o.url + " (HTTPS, ≤ 2 MiB" +
+                   (o.sha256.empty() ? ", checksum not configured" : ", SHA-256 " + o.sha256) +
+                   ") to " + o.installer + " (0755) and run it directly, no shell  [env:" + env +
+                   "]; when version or flags differ: show the difference, re-run it only with "
+                   "--yes or a typed yes; then wait ≤ 120s for a registered node (" +
+                   o.binary + " kubectl get nodes)";
+          },
+          [](const MergeKubeconfigOp& o) {
+            if (o.standalone)
+              return "write " + o.source + " to " + o.dest + " (0600) as context " + o.context +
+                     " (KUBECONFIG_OUT; backup of an existing file first)";
+            return "merge " + o.source + " into " + o.dest + " as context " + o.context +
+                   " (cluster, user and context " + o.context +
+                   " replaced; other contexts kept; backup " + o.dest +
+                   ".platformctl-backup-<UTC> first; 0600; current-context " + o.context + ")";
+          },
+          [](const SystemdUnitsOp& o) {
+            std::string files;
+            for (const auto& u : o.units)
+              files += (files.empty() ? "" : ", ") + o.dir + "/" + u.name;
+            std::string legacy;
+            for (const auto& l : o.legacy) legacy += (legacy.empty() ? "" : ", ") + o.dir + "/" + l;
+            return "write " + files + " when their content differs (root; marker '" +
+                   std::string(kManagedUnitMarker) +
+                   "'); when found, disable --now and remove the Bash updater's " + legacy +
+                   "; systemctl daemon-reload when anything changed; systemctl enable --now " +
+                   o.enable + " unless it is enabled and active";
+          },
+          [](const RemoveSystemdUnitsOp& o) {
+            std::string files;
+            for (const auto& u : o.units) files += (files.empty() ? "" : ", ") + o.dir + "/" + u;
+            return "systemctl disable --now " + o.disable + ", then remove " + files +
+                   " if they carry the marker '" + std::string(kManagedUnitMarker) +
+                   "' (root; others left in place; already gone is fine); systemctl daemon-reload "
+                   "when one was removed";
+          },
+          [](const K3sUninstallOp& o) {
+            return "run " + o.script +
+                   " (root; removes k3s, its data and its kubeconfig; k3s not "
+                   "installed: nothing to do)";
+          },
           [](const WriteFileOp& o) {
             return "write " + o.path + " (mode " + FileMode(o.mode) + ", " +
                    std::to_string(o.content.size()) + " bytes, sha256 " + ContentHash(o.content) +
@@ -597,6 +713,18 @@ std::string OpLine(const PlanOp& op) {
       start = end + 1;
     }
   }
+  if (const auto* u = std::get_if<SystemdUnitsOp>(&op)) {
+    for (const auto& unit : u->units) {
+      out += "       " + u->dir + "/" + unit.name + ":\n";
+      size_t pos = 0;
+      while (pos < unit.content.size()) {
+        size_t eol = unit.content.find('\n', pos);
+        if (eol == std::string::npos) eol = unit.content.size();
+        out += "         | " + unit.content.substr(pos, eol - pos) + "\n";
+        pos = eol + 1;
+      }
+    }
+  }
   if (const auto* v = std::get_if<VerifyOp>(&op)) {
     for (const auto& q : v->queries) out += OpLine(q.command);
   }
@@ -606,11 +734,10 @@ std::string OpLine(const PlanOp& op) {
 
 std::string RenderPlanText(const Plan& plan) {
   std::string out;
-  if (plan.command.empty()) {
-    out += std::string(plan.mode == PlanMode::kApply ? "Apply" : "Delete") + " plan";
-  } else {
-    out += "Plan of " + plan.command;  // e.g. flux-bootstrap
-  }
+  std::string title = PlanName(plan);  // "apply", "host-apply", "flux-bootstrap", ...
+  std::replace(title.begin(), title.end(), '-', ' ');
+  title[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(title[0])));
+  out += title + " plan";
   out += plan.profile.empty() ? " (no profile)" : " for profile " + plan.profile;
   out +=
       ": " + std::to_string(plan.steps.size()) + (plan.steps.size() == 1 ? " step\n" : " steps\n");

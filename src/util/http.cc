@@ -25,10 +25,45 @@ constexpr const char* kUserAgent = "platformctl/" PLATFORMCTL_VERSION;
 constexpr const char* kUserAgent = "platformctl";
 #endif
 
+/// Where the write callback puts the body, and how much it may take.
+struct BodySink {
+  std::string* body;
+  size_t max_bytes;
+  bool overflow = false;
+};
+
 size_t AppendBody(char* data, size_t size, size_t count, void* user) {
-  static_cast<std::string*>(user)->append(data, size * count);
-  return size * count;
+  auto* sink = static_cast<BodySink*>(user);
+  const size_t n = size * count;
+  if (sink->body->size() + n > sink->max_bytes) {
+    sink->overflow = true;
+    return 0;  // anything but n makes libcurl abort with CURLE_WRITE_ERROR
+  }
+  sink->body->append(data, n);
+  return n;
 }
+
+/// curl_easy_setopt with its result checked: the first failure is kept.
+class Options {
+ public:
+  Options(const CurlApi& api, CURL* curl) : api_(api), curl_(curl) {}
+
+  template <typename T>
+  void Set(CURLoption option, const char* name, T value) {
+    if (!error_.empty()) return;
+    const CURLcode rc = api_.easy_setopt(curl_, option, value);
+    if (rc != CURLE_OK) {
+      error_ = std::string("curl_easy_setopt(") + name + ") failed: " + api_.easy_strerror(rc);
+    }
+  }
+
+  [[nodiscard]] const std::string& error() const { return error_; }
+
+ private:
+  const CurlApi& api_;
+  CURL* curl_;
+  std::string error_;
+};
 
 std::string_view Trim(std::string_view s) {
   while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front())) != 0) {
@@ -102,36 +137,37 @@ HttpResponse CurlHttpClient::Send(const HttpRequest& request) {
   } cleanup{api, curl, header_list};
 
   char error_buffer[CURL_ERROR_SIZE] = {};
-  auto set = api.easy_setopt;
   // libcurl's varargs expect long for numeric options.
   using Long = long;
-  set(curl, CURLOPT_ERRORBUFFER, error_buffer);
-  set(curl, CURLOPT_URL, request.url.c_str());
-  set(curl, CURLOPT_NOSIGNAL, Long{1});
-  set(curl, CURLOPT_TIMEOUT_MS, Long{std::max(request.timeout_ms, 1)});
-  set(curl, CURLOPT_USERAGENT, kUserAgent);
-  set(curl, CURLOPT_PROTOCOLS_STR, "http,https");
-  set(curl, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+  Options o(api, curl);
+  o.Set(CURLOPT_ERRORBUFFER, "CURLOPT_ERRORBUFFER", static_cast<char*>(error_buffer));
+  o.Set(CURLOPT_URL, "CURLOPT_URL", request.url.c_str());
+  o.Set(CURLOPT_NOSIGNAL, "CURLOPT_NOSIGNAL", Long{1});
+  o.Set(CURLOPT_TIMEOUT_MS, "CURLOPT_TIMEOUT_MS", Long{std::max(request.timeout_ms, 1)});
+  o.Set(CURLOPT_USERAGENT, "CURLOPT_USERAGENT", kUserAgent);
+  o.Set(CURLOPT_PROTOCOLS_STR, "CURLOPT_PROTOCOLS_STR", "http,https");
+  o.Set(CURLOPT_REDIR_PROTOCOLS_STR, "CURLOPT_REDIR_PROTOCOLS_STR", "http,https");
   if (request.follow_redirects) {
-    set(curl, CURLOPT_FOLLOWLOCATION, Long{1});
-    set(curl, CURLOPT_MAXREDIRS, kMaxRedirects);
+    o.Set(CURLOPT_FOLLOWLOCATION, "CURLOPT_FOLLOWLOCATION", Long{1});
+    o.Set(CURLOPT_MAXREDIRS, "CURLOPT_MAXREDIRS", kMaxRedirects);
   }
   if (!request.verify_tls) {
-    set(curl, CURLOPT_SSL_VERIFYPEER, Long{0});
-    set(curl, CURLOPT_SSL_VERIFYHOST, Long{0});
+    o.Set(CURLOPT_SSL_VERIFYPEER, "CURLOPT_SSL_VERIFYPEER", Long{0});
+    o.Set(CURLOPT_SSL_VERIFYHOST, "CURLOPT_SSL_VERIFYHOST", Long{0});
   }
 
   const std::string& method = request.method;
   const bool sends_body =
       !request.body.empty() || method == "POST" || method == "PUT" || method == "PATCH";
   if (method == "HEAD") {
-    set(curl, CURLOPT_NOBODY, Long{1});
+    o.Set(CURLOPT_NOBODY, "CURLOPT_NOBODY", Long{1});
   } else if (sends_body) {
-    set(curl, CURLOPT_POSTFIELDS, request.body.data());
-    set(curl, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(request.body.size()));
-    if (method != "POST") set(curl, CURLOPT_CUSTOMREQUEST, method.c_str());
+    o.Set(CURLOPT_POSTFIELDS, "CURLOPT_POSTFIELDS", request.body.data());
+    o.Set(CURLOPT_POSTFIELDSIZE_LARGE, "CURLOPT_POSTFIELDSIZE_LARGE",
+          static_cast<curl_off_t>(request.body.size()));
+    if (method != "POST") o.Set(CURLOPT_CUSTOMREQUEST, "CURLOPT_CUSTOMREQUEST", method.c_str());
   } else if (method != "GET") {
-    set(curl, CURLOPT_CUSTOMREQUEST, method.c_str());
+    o.Set(CURLOPT_CUSTOMREQUEST, "CURLOPT_CUSTOMREQUEST", method.c_str());
   }
 
   bool has_expect = false;
@@ -148,18 +184,35 @@ HttpResponse CurlHttpClient::Send(const HttpRequest& request) {
   }
   if (!has_expect && sends_body) {
     // No "Expect: 100-continue" round trip for large bodies.
-    if (curl_slist* appended = api.slist_append(header_list, "Expect:")) header_list = appended;
+    curl_slist* appended = api.slist_append(header_list, "Expect:");
+    if (appended == nullptr) {
+      response.error = "curl_slist_append failed";
+      return response;
+    }
+    header_list = appended;
   }
-  if (header_list != nullptr) set(curl, CURLOPT_HTTPHEADER, header_list);
+  if (header_list != nullptr) o.Set(CURLOPT_HTTPHEADER, "CURLOPT_HTTPHEADER", header_list);
 
-  set(curl, CURLOPT_WRITEFUNCTION, &AppendBody);
-  set(curl, CURLOPT_WRITEDATA, &response.body);
-  set(curl, CURLOPT_HEADERFUNCTION, &AppendHeader);
-  set(curl, CURLOPT_HEADERDATA, &response.headers);
+  BodySink sink{&response.body, request.max_body_bytes};
+  o.Set(CURLOPT_WRITEFUNCTION, "CURLOPT_WRITEFUNCTION", &AppendBody);
+  o.Set(CURLOPT_WRITEDATA, "CURLOPT_WRITEDATA", static_cast<void*>(&sink));
+  o.Set(CURLOPT_HEADERFUNCTION, "CURLOPT_HEADERFUNCTION", &AppendHeader);
+  o.Set(CURLOPT_HEADERDATA, "CURLOPT_HEADERDATA", static_cast<void*>(&response.headers));
+  if (!o.error().empty()) {
+    // Nothing was sent: a request without one of its options could go out
+    // wrong (no timeout, another protocol, no body limit).
+    response.error = o.error() + " (" + method + " " + request.url + ")";
+    return response;
+  }
 
   const CURLcode rc = api.easy_perform(curl);
   if (rc != CURLE_OK) {
-    response.error = error_buffer[0] != '\0' ? error_buffer : api.easy_strerror(rc);
+    if (sink.overflow) {
+      response.error =
+          "response body larger than " + std::to_string(request.max_body_bytes) + " bytes";
+    } else {
+      response.error = error_buffer[0] != '\0' ? error_buffer : api.easy_strerror(rc);
+    }
     response.error += " (" + method + " " + request.url + ")";
     response.status = 0;
     response.body.clear();
@@ -167,7 +220,14 @@ HttpResponse CurlHttpClient::Send(const HttpRequest& request) {
     return response;
   }
   Long status = 0;
-  api.easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
+  if (const CURLcode info = api.easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
+      info != CURLE_OK) {
+    response.error = std::string("curl_easy_getinfo(CURLINFO_RESPONSE_CODE) failed: ") +
+                     api.easy_strerror(info) + " (" + method + " " + request.url + ")";
+    response.body.clear();
+    response.headers.clear();
+    return response;
+  }
   response.status = static_cast<int>(status);
   return response;
 }

@@ -228,7 +228,12 @@ HttpsProbeResult CurlHttpsProber::ProbeUntimed(const HttpsProbeRequest& request)
     return result;
   }
   Long status = 0;
-  api.easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
+  if (const CURLcode info = api.easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
+      info != CURLE_OK) {
+    result.error = std::string("curl_easy_getinfo(CURLINFO_RESPONSE_CODE) failed: ") +
+                   api.easy_strerror(info) + " (" + description + ")";
+    return result;
+  }
   result.status = static_cast<int>(status);
   if (result.status >= 300 && result.status < 400) result.location = headers.location;
   return result;

@@ -122,7 +122,7 @@ TEST(Flux, BootstrapDryRunShowsEveryCommandAndFile) {
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_TRUE(c.Calls().empty()) << "a dry-run spawns nothing";
   for (const char* s :
-       {"Plan of flux-bootstrap", "$ flux --version",
+       {"Flux bootstrap plan", "$ flux --version",
         "$ kubectl get nodes,daemonsets --namespace kube-system --output=json",
         "$ helm list --all-namespaces --all --output=json",
         "$ kubectl get helmreleases.helm.toolkit.fluxcd.io --all-namespaces --output=json",
@@ -320,7 +320,7 @@ TEST(Flux, ReconcileRunsSourceThenStackWithSourceAndTimeout) {
   FluxCluster c;
   auto dry = c.Run({"flux", "reconcile", "--dry-run", "--set", "FLUX_RECONCILE_TIMEOUT=2m"});
   ASSERT_EQ(dry.exit_code, 0) << dry.err;
-  EXPECT_NE(dry.out.find("Plan of flux-reconcile"), std::string::npos) << dry.out;
+  EXPECT_NE(dry.out.find("Flux reconcile plan"), std::string::npos) << dry.out;
   auto r = c.Run({"flux", "reconcile", "--set", "FLUX_RECONCILE_TIMEOUT=2m", "--context", "lab"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   std::vector<std::string> flux;

@@ -260,6 +260,21 @@ std::vector<Command> JsonCommands(const json& plan) {
   return out;
 }
 
+/// The argv host actions carry (the package query, refresh and install).
+std::vector<Command> JsonHostCommands(const json& plan) {
+  std::vector<Command> out;
+  for (const auto& s : plan["steps"]) {
+    for (const auto& a : s.value("actions", json::array())) {
+      for (const char* key : {"query", "refresh", "install"}) {
+        if (a.contains("params") && a["params"].contains(key) && !a["params"][key].empty())
+          out.push_back(
+              {s["id"].get<std::string>(), a["params"][key].get<std::vector<std::string>>(), {}});
+      }
+    }
+  }
+  return out;
+}
+
 /// Splits a displayed command line the way a POSIX shell would for the
 /// quoting the text output uses: blanks separate words, '...' is literal,
 /// \x outside quotes is x. nullopt on an unterminated quote.
@@ -970,7 +985,12 @@ TEST(ClusterFlags, KubeconfigAndContextReachEveryClusterCommand) {
       const Args args =
           Cat(mode, {"--kubeconfig", k, "--context", ctx, "--profile", profile, "--set",
                      "FEAT_VERIFY_DEEP=true", "--set", "K3S_UNINSTALL=true"});
-      for (const auto& c : JsonCommands(PlanJson(repo, args))) {
+      const json plan = PlanJson(repo, args);
+      for (const auto& c : JsonCommands(plan)) {
+        ++seen[Classify(c.argv)];
+        ExpectClusterFlags(c, k, ctx);
+      }
+      for (const auto& c : JsonHostCommands(plan)) {
         ++seen[Classify(c.argv)];
         ExpectClusterFlags(c, k, ctx);
       }

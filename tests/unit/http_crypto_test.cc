@@ -188,6 +188,32 @@ TEST(HttpTest, GetReportsNon2xxStatusAsResponse) {
   EXPECT_TRUE(server.Request().starts_with("GET /missing HTTP/1.1\r\n"));
 }
 
+TEST(HttpTest, BodyUpToTheLimitIsKept) {
+  OneShotServer server("HTTP/1.1 200 OK\r\nContent-Length: 64\r\nConnection: close\r\n\r\n" +
+                       std::string(64, 'x'));
+  HttpRequest request;
+  request.url = server.Url("/exact");
+  request.max_body_bytes = 64;
+  const HttpResponse response = MakeCurlHttpClient()->Send(request);
+  ASSERT_TRUE(response.Ok()) << response.error;
+  EXPECT_EQ(response.body, std::string(64, 'x'));
+}
+
+TEST(HttpTest, BodyLargerThanTheLimitIsAnError) {
+  OneShotServer server("HTTP/1.1 200 OK\r\nContent-Length: 5000\r\nConnection: close\r\n\r\n" +
+                       std::string(5000, 'x'));
+  HttpRequest request;
+  request.url = server.Url("/big");
+  request.max_body_bytes = 1000;
+  const HttpResponse response = MakeCurlHttpClient()->Send(request);
+  EXPECT_FALSE(response.Ok());
+  EXPECT_EQ(response.status, 0);
+  EXPECT_TRUE(response.body.empty());
+  EXPECT_NE(response.error.find("response body larger than 1000 bytes"), std::string::npos)
+      << response.error;
+  EXPECT_NE(response.error.find(request.url), std::string::npos) << response.error;
+}
+
 TEST(HttpTest, ConnectionRefusedIsAnError) {
   // Take an ephemeral port and release it: nothing listens there afterwards.
   const int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
