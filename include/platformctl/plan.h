@@ -32,6 +32,9 @@ struct EnvBinding {
   std::string name;
   std::string literal;  ///< the value when !secret
   bool secret = false;
+  /// The config key a secret's value is read from when it differs from
+  /// `name` (flux reads FLUX_GIT_TOKEN as GIT_PASSWORD); "" = `name`.
+  std::string key;
 };
 
 /// A process to spawn (no shell): the executor passes exactly `env` on top of
@@ -133,6 +136,9 @@ struct LockOp {
 /// not already remove (`UninstallRecordedOp`).
 struct InstallRecordOp {
   std::vector<std::string> releases;  ///< "namespace/name" this run may install (apply)
+  /// "" keeps the record's owner; "flux" hands the platform to Flux (flux
+  /// bootstrap), after which apply and delete refuse (check "install-owner").
+  std::string owner;
 };
 /// Uninstall the releases of the install record that no other step removes.
 struct UninstallRecordedOp {
@@ -233,13 +239,22 @@ struct K3sUninstallOp {
   int timeout_s = 0;
 };
 
+/// A file platformctl renders from the config and writes (flux bootstrap's
+/// settings and stack under artifacts/flux/): the content is in the plan, so
+/// a dry-run shows exactly what is written. Never holds a secret.
+struct WriteFileOp {
+  std::string path;  ///< "{repo}/..." or absolute
+  std::string content;
+  unsigned mode = 0644;
+};
+
 using PlanOp =
     std::variant<CommandOp, AdoptOp, WaitConditionOp, WaitWebhookCaOp, WaitGoneOp,
                  ClearFinalizersOp, DeleteCrdsOp, DeleteCustomObjectOp, DeleteIfManagedOp,
                  HelmReposOp, InstallRecordOp, UninstallRecordedOp, ValidateOp, WriteStateValuesOp,
                  LockOp, IdentityGuardOp, CheckOp, VerifyOp, PackagesOp, RequireCommandsOp,
                  K3sInstallOp, MergeKubeconfigOp, SystemdUnitsOp, RemoveSystemdUnitsOp,
-                 K3sUninstallOp>;
+                 K3sUninstallOp, WriteFileOp>;
 
 /// The id of an op in plan output ("command" for CommandOp, else e.g. "adopt").
 std::string_view OpName(const PlanOp& op);

@@ -51,6 +51,7 @@ struct CommandFlags {
   bool resume = false;
   bool recover_pending = false;
   bool yes = false;
+  bool adopt = false;  ///< flux bootstrap --adopt
   bool origin = false;
   // verify and diagnostics
   bool deep = false;

@@ -27,7 +27,8 @@ constexpr CommandDef kCommands[] = {
 
     {"dns", "Route53 dynamic DNS: point this host's names at its public IP", SetupDnsCommand},
 
-    {"flux", "(planned) Flux GitOps bootstrap and reconcile", SetupFluxCommand},
+    {"flux", "Flux GitOps: bootstrap (install Flux, apply cluster/) and reconcile",
+     SetupFluxCommand},
 
     {"doctor", "(planned) Check tools, cluster access and the machine", SetupPlannedCommand},
     {"completion", "(planned) Shell completion for bash, zsh and fish", SetupPlannedCommand},

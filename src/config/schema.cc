@@ -131,7 +131,7 @@ constexpr KeySpec kKeys[] = {
   {"FLUX_GIT_URL", kUrl, "https://github.com/samclement/swhurl-platform", false, "", kFlux, "Git repository Flux reconciles (the GitRepository's url; point it at your fork)", false},
   {"FLUX_GIT_BRANCH", kString, "main", false, "", kFlux, "Branch Flux reconciles", false},
   {"FLUX_GIT_PATH", kString, "cluster/flux", false, "", kFlux, "Path in the repository of the bootstrap manifests (flux bootstrap --path)", false},
-  {"FLUX_GIT_TOKEN", kString, "", true, "", kFlux, "Token for 'flux bootstrap git' over HTTPS (passed as the child's environment)"},
+  {"FLUX_GIT_TOKEN", kString, "", true, "", kFlux, "Token for 'flux bootstrap git --token-auth' (FLUX_MODE=bootstrap, https URL); flux gets it only as GIT_PASSWORD in its environment"},
   {"FLUX_RECONCILE_TIMEOUT", kDuration, "5m", false, "", kFlux, "Bound of each 'flux reconcile' wait", false},
 };
 // clang-format on

@@ -469,14 +469,15 @@ class Executor {
                           [&](const MergeKubeconfigOp& o) { Execute(o); },
                           [&](const SystemdUnitsOp& o) { Execute(o); },
                           [&](const RemoveSystemdUnitsOp& o) { Execute(o); },
-                          [&](const K3sUninstallOp& o) { Execute(o); }},
+                          [&](const K3sUninstallOp& o) { Execute(o); },
+                          [&](const WriteFileOp& o) { Execute(o); }},
                op);
   }
 
   void Execute(const CommandOp& o, std::vector<std::string>& outputs) {
     std::vector<std::pair<std::string, std::string>> env;
     for (const auto& b : o.env) {
-      env.emplace_back(b.name, b.secret ? config_.Get(b.name) : b.literal);
+      env.emplace_back(b.name, b.secret ? config_.Get(b.key.empty() ? b.name : b.key) : b.literal);
     }
     std::vector<std::string> argv = o.argv;
     // helmfile apply skips a release whose failed upgrade left the same
@@ -840,11 +841,23 @@ class Executor {
     return out;
   }
 
+  // The owner the install record names ("" = platformctl's helmfile path).
+  std::string RecordedOwner() {
+    auto list = GetObjects("configmap", {"platformctl-state"}, "kube-system");
+    if (!list) throw StepFailed("cannot read configmap kube-system/platformctl-state");
+    for (const auto& item : list->value("items", Json::array())) {
+      const auto data = item.value("data", Json::object());
+      if (data.contains("owner") && data["owner"].is_string()) return data["owner"];
+    }
+    return {};
+  }
+
   void Execute(const InstallRecordOp& o) {
+    const std::string owner = o.owner.empty() ? RecordedOwner() : o.owner;
     std::set<std::string> releases = RecordedReleases();
     const size_t before = releases.size();
     releases.insert(o.releases.begin(), o.releases.end());
-    if (releases.size() == before && before > 0) {
+    if (releases.size() == before && before > 0 && (o.owner.empty() || owner == RecordedOwner())) {
       Log("install record already lists every release of this run");
       return;
     }
@@ -859,6 +872,7 @@ class Executor {
          {{"releases", Json(std::vector<std::string>(releases.begin(), releases.end())).dump()},
           {"updated", UtcNow()},
           {"profile", plan_.profile}}}};
+    if (!owner.empty()) manifest["data"]["owner"] = owner;
     const fs::path file = run_dir_ / "install-record.json";
     if (!WriteFileAtomic(file, manifest.dump(2) + "\n", 0644)) {
       throw StepFailed("cannot write " + file.string());
@@ -1411,6 +1425,25 @@ class Executor {
       return;
     }
     if (o.check == "cluster-access") return;  // the commands before it succeeded
+    if (o.check == "install-owner") {
+      const std::string owner = RecordedOwner();
+      if (owner == "flux") {
+        throw StepFailed(
+            "the platform is owned by Flux (configmap kube-system/platformctl-state has owner: "
+            "flux, set by 'platformctl flux bootstrap'): helmfile and Flux would both own the "
+            "releases and fight over every upgrade; nothing was changed. Change the platform in "
+            "git and run 'platformctl flux reconcile'; to hand it back to platformctl, suspend or "
+            "remove the Flux Kustomizations, then 'kubectl -n kube-system delete configmap "
+            "platformctl-state'",
+            kExitRefused);
+      }
+      if (!owner.empty()) Log("install record owner: " + owner);
+      return;
+    }
+    if (o.check.starts_with("flux-")) {
+      JudgeFlux(o.check, outputs);
+      return;
+    }
     if (o.check == "no-flannel") {
       Json j = Json::parse(last, nullptr, false);
       if (!j.is_object()) throw StepFailed("kubectl get nodes returned output that is not JSON");
@@ -1479,6 +1512,117 @@ class Executor {
       return;
     }
     throw StepFailed("unknown check " + o.check + " (a plan bug)");
+  }
+
+  void Execute(const WriteFileOp& o) {
+    const fs::path path = ResolveArg(o.path);
+    if (!WriteFileAtomic(path, o.content, o.mode)) throw StepFailed("cannot write " + Rel(path));
+    Log("wrote " + Rel(path) + " (" + std::to_string(o.content.size()) + " bytes)");
+  }
+
+  // flux bootstrap's checks (src/flux/flux_plan.cc builds them).
+  void JudgeFlux(const std::string& check, const std::vector<std::string>& outputs) {
+    const std::string last = outputs.empty() ? std::string() : outputs.back();
+    if (check == "flux-cni") {
+      Json j = Json::parse(last, nullptr, false);
+      if (!j.is_object())
+        throw StepFailed("kubectl get nodes,daemonsets returned output that is not JSON");
+      const std::string why = FluxCniProblem(j);
+      if (!why.empty()) {
+        throw StepFailed(why +
+                         ": Flux's controllers cannot schedule without a CNI, and k3s runs "
+                         "without flannel for Cilium (W24). Install it first: platformctl apply "
+                         "--only prereqs,cilium, then run flux bootstrap again");
+      }
+      return;
+    }
+    if (check == "flux-ownership" || check == "flux-adopt") {
+      if (outputs.size() < 2)
+        throw StepFailed("flux ownership check needs helm list and kubectl get");
+      Json releases = Json::parse(outputs[outputs.size() - 2], nullptr, false);
+      if (!releases.is_array()) throw StepFailed("helm list returned output that is not JSON");
+      Json hrs = Json::parse(last, nullptr, false);
+      if (!hrs.is_object()) {
+        if (last.find("doesn't have a resource type") == std::string::npos)
+          throw StepFailed("cannot list HelmReleases (helm.toolkit.fluxcd.io)");
+        hrs = Json{{"items", Json::array()}};  // Flux not installed yet: no HelmRelease
+      }
+      const std::vector<std::string> foreign = NotFluxOwned(releases, hrs);
+      if (foreign.empty()) {
+        Log("no platform release is owned by anything but Flux");
+        return;
+      }
+      if (check == "flux-adopt") {
+        Log("--adopt: Flux's HelmReleases take over " + List(foreign));
+        Line("adopting into Flux: " + List(foreign));
+        return;
+      }
+      throw StepFailed(
+          "platform Helm releases exist that Flux does not own: " + List(foreign) +
+              ". The HelmReleases in cluster/ use the same release names and namespaces, so "
+              "helm-controller would upgrade (take over) them while platformctl's helmfile path "
+              "still applies them: two owners fight over every upgrade. Nothing was changed. Run "
+              "'platformctl flux bootstrap --adopt' to hand them to Flux (apply and delete then "
+              "refuse), or keep using 'platformctl apply' without Flux",
+          kExitRefused);
+    }
+    throw StepFailed("unknown check " + check + " (a plan bug)");
+  }
+
+  // "" when the cilium DaemonSet in kube-system is ready on every node
+  // (kstatus: desired <= current, updated, available, ready) and no node is NotReady.
+  static std::string FluxCniProblem(const Json& list) {
+    std::optional<Json> ds;
+    std::vector<std::string> not_ready;
+    const Json items = list.value("items", Json::array());
+    for (const auto& item : items) {
+      const std::string kind = item.value("kind", "");
+      if (kind == "DaemonSet" && Md(item).value("name", "") == "cilium") ds = item;
+      if (kind != "Node") continue;
+      bool ready = false;
+      const auto status = item.value("status", Json::object());
+      for (const auto& c : status.value("conditions", Json::array()))
+        if (c.value("type", "") == "Ready" && c.value("status", "") == "True") ready = true;
+      if (!ready) not_ready.push_back(Md(item).value("name", "?"));
+    }
+    if (!ds) return "Cilium is not installed (no DaemonSet kube-system/cilium)";
+    const auto st = ds->value("status", Json::object());
+    const long desired = st.value("desiredNumberScheduled", -1L);
+    for (const char* f :
+         {"currentNumberScheduled", "updatedNumberScheduled", "numberAvailable", "numberReady"}) {
+      if (desired <= 0 || st.value(f, 0L) < desired)
+        return "Cilium is not ready (DaemonSet kube-system/cilium: " + std::string(f) + " " +
+               std::to_string(st.value(f, 0L)) + " of " + std::to_string(desired) + ")";
+    }
+    if (!not_ready.empty()) return "nodes are not Ready: " + List(not_ready);
+    return {};
+  }
+
+  // Platform releases (the registry's, resolved for this config) that exist
+  // and that no HelmRelease has made. helm-controller takes over the Helm
+  // release named spec.releaseName (default [targetNamespace-]name) stored in
+  // spec.storageNamespace (default the HelmRelease's namespace) when it is
+  // not in the HelmRelease's status.history (fluxcd/helm-controller
+  // docs/spec/v2/helmreleases.md, "Release name", "Storage namespace",
+  // "History"); a release in some HelmRelease's history is Flux's.
+  std::vector<std::string> NotFluxOwned(const Json& releases, const Json& hrs) const {
+    std::set<std::string> platform;
+    for (const auto& c : Components()) {
+      for (const auto& r : c.releases)
+        platform.insert(ResolveReleaseNamespace(r, config_) + "/" + std::string(r.name));
+    }
+    std::set<std::string> flux;
+    for (const auto& hr : hrs.value("items", Json::array())) {
+      const auto status = hr.value("status", Json::object());
+      for (const auto& h : status.value("history", Json::array()))
+        flux.insert(h.value("namespace", "") + "/" + h.value("name", ""));
+    }
+    std::vector<std::string> out;
+    for (const auto& r : releases) {
+      const std::string id = r.value("namespace", "") + "/" + r.value("name", "");
+      if (platform.contains(id) && !flux.contains(id)) out.push_back(id);
+    }
+    return out;
   }
 
   // The verify phase: the checks of the op's group through one Verifier per
@@ -1701,9 +1845,13 @@ class Executor {
     const char* word = code == kExitOk            ? "succeeded"
                        : code == kExitInterrupted ? "was interrupted"
                                                   : "failed";
-    status_ << (plan_.mode == PlanMode::kApply ? "apply " : "delete ") << word << "; " << processes_
+    status_ << PlanName(plan_) << " " << word << "; " << processes_
             << " processes; run trail: " << Rel(run_dir_) << "\n";
-    if (code == kExitInterrupted || code == kExitFailed) {
+    if (!plan_.command.empty() && (code == kExitInterrupted || code == kExitFailed)) {
+      std::string cmd = plan_.command;  // "flux-bootstrap" -> "flux bootstrap"
+      std::replace(cmd.begin(), cmd.end(), '-', ' ');
+      status_ << "run 'platformctl " << cmd << "' again after fixing the cause\n";
+    } else if (code == kExitInterrupted || code == kExitFailed) {
       status_ << (plan_.mode == PlanMode::kApply
                       ? "continue with: platformctl apply --resume (after fixing the cause)\n"
                       : "delete is idempotent: run it again after fixing the cause\n");

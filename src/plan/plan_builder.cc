@@ -14,6 +14,10 @@
 namespace platformctl {
 namespace {
 
+// Shown in apply and delete preflights (flux bootstrap sets owner: flux).
+constexpr const char* kInstallOwnerCheck =
+    "the install record (configmap kube-system/platformctl-state) names no other owner: after "
+    "'platformctl flux bootstrap' Flux owns the releases, and apply/delete exit 3";
 constexpr std::string_view kTraefikConfig = "infra/traefik/helmchartconfig.yaml";
 constexpr std::string_view kCertManagerCrds[] = {
     "certificates.cert-manager.io",    "certificaterequests.cert-manager.io",
@@ -83,13 +87,13 @@ CommandOp Cmd(std::vector<std::string> argv, const std::vector<std::string>& sec
               int timeout_s = 0) {
   CommandOp op;
   op.argv = std::move(argv);
-  for (const auto& name : secrets) op.env.push_back(EnvBinding{name, {}, true});
+  for (const auto& name : secrets) op.env.push_back(EnvBinding{name, {}, true, {}});
   op.timeout_s = timeout_s;
   return op;
 }
 
 EnvBinding Literal(std::string name, std::string value) {
-  return EnvBinding{std::move(name), std::move(value), false};
+  return EnvBinding{std::move(name), std::move(value), false, {}};
 }
 
 // A check judged in-process on the output of the step's commands.
@@ -235,7 +239,10 @@ class Builder {
         for (const auto& r : c.releases)
           releases.push_back(ResolveReleaseNamespace(r, config_) + "/" + std::string(r.name));
       }
-      ops.emplace_back(InstallRecordOp{releases});
+      ops.emplace_back(Check("install-owner", kInstallOwnerCheck));
+      ops.emplace_back(InstallRecordOp{releases, {}});
+    } else {
+      ops.emplace_back(Check("install-owner", kInstallOwnerCheck));
     }
     return ops;
   }

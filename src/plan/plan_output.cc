@@ -1,8 +1,10 @@
 // Plan rendering (text, JSON, YAML) and step selection (--only / --from).
 #include <algorithm>
+#include <cstdio>
 #include <set>
 #include <span>
 
+#include "platformctl/crypto.h"
 #include "platformctl/output.h"
 #include "platformctl/overloaded.h"
 #include "platformctl/plan.h"
@@ -36,6 +38,19 @@ std::string List(const std::vector<std::string>& items) {
   return out;
 }
 std::string Secs(int s) { return std::to_string(s) + "s"; }
+std::string FileMode(unsigned mode) {
+  char buf[8];
+  std::snprintf(buf, sizeof buf, "%04o", mode & 07777U);
+  return buf;
+}
+// A generated file's digest for the plan (libcrypto is loaded on first use).
+std::string ContentHash(const std::string& content) {
+  try {
+    return Sha256Hex(content);
+  } catch (const std::exception&) {
+    return "unavailable";
+  }
+}
 
 // The typed parameters of an action, for -o json (commands have their own shape).
 nlohmann::ordered_json OpParams(const PlanOp& op) {
@@ -78,7 +93,9 @@ nlohmann::ordered_json OpParams(const PlanOp& op) {
             return J{{"crd", o.crd}, {"name", o.name}, {"namespace", o.ns}};
           },
           [](const InstallRecordOp& o) {
-            return J{{"releases", o.releases}};
+            J j{{"releases", o.releases}};
+            if (!o.owner.empty()) j["owner"] = o.owner;
+            return j;
           },
           [](const UninstallRecordedOp& o) {
             return J{{"covered", o.covered}};
@@ -157,6 +174,13 @@ nlohmann::ordered_json OpParams(const PlanOp& op) {
           [](const K3sUninstallOp& o) {
             return J{{"script", o.script}, {"needsRoot", true}};
           },
+          [](const WriteFileOp& o) {
+            return J{{"path", o.path},
+                     {"mode", FileMode(o.mode)},
+                     {"bytes", o.content.size()},
+                     {"sha256", ContentHash(o.content)},
+                     {"content", o.content}};
+          },
       },
       op);
 }
@@ -230,13 +254,13 @@ nlohmann::ordered_json PlanToJson(const Plan& plan) {
     if (!s.missing.empty()) step["missingInputs"] = s.missing;
     steps.push_back(std::move(step));
   }
-  J j = {{"schemaVersion", 1},
-         {"mode", plan.mode == PlanMode::kApply ? "apply" : "delete"},
-         {"profile", plan.profile.empty() ? J(nullptr) : J(plan.profile)},
-         {"withHost", plan.with_host},
-         {"repoRoot", "{repo}"},
-         {"preflight", preflight},
-         {"steps", steps}};
+  J j = {{"schemaVersion", 1}, {"mode", plan.mode == PlanMode::kApply ? "apply" : "delete"}};
+  if (!plan.command.empty()) j["command"] = plan.command;
+  j["profile"] = plan.profile.empty() ? J(nullptr) : J(plan.profile);
+  j["withHost"] = plan.with_host;
+  j["repoRoot"] = "{repo}";
+  j["preflight"] = preflight;
+  j["steps"] = steps;
   return j;
 }
 
@@ -442,6 +466,7 @@ std::string_view OpName(const PlanOp& op) {
           [](const SystemdUnitsOp&) { return std::string_view("systemd-units"); },
           [](const RemoveSystemdUnitsOp&) { return std::string_view("remove-systemd-units"); },
           [](const K3sUninstallOp&) { return std::string_view("k3s-uninstall"); },
+          [](const WriteFileOp&) { return std::string_view("write-file"); },
       },
       op);
 }
@@ -477,6 +502,7 @@ int OpTimeout(const PlanOp& op) {
                         [](const SystemdUnitsOp&) { return 60; },
                         [](const RemoveSystemdUnitsOp&) { return 60; },
                         [](const K3sUninstallOp& o) { return o.timeout_s; },
+                        [](const WriteFileOp&) { return 0; },
                     },
                     op);
 }
@@ -531,9 +557,13 @@ std::string DescribeOp(const PlanOp& op) {
                    " if that CRD exists (nothing to do otherwise)";
           },
           [](const InstallRecordOp& o) {
-            return "record " + std::to_string(o.releases.size()) +
-                   " releases this run may install in configmap kube-system/platformctl-state "
-                   "(added to what earlier runs recorded; delete reads it)";
+            std::string out = "record " + std::to_string(o.releases.size()) +
+                              " releases this run may install in configmap "
+                              "kube-system/platformctl-state (added to what earlier runs "
+                              "recorded; delete reads it)";
+            if (!o.owner.empty())
+              out += "; set owner: " + o.owner + " (apply and delete then refuse with exit 3)";
+            return out;
           },
           [](const UninstallRecordedOp& o) {
             return "uninstall the releases of configmap kube-system/platformctl-state that "
@@ -640,6 +670,11 @@ std::string DescribeOp(const PlanOp& op) {
                    " (root; removes k3s, its data and its kubeconfig; k3s not "
                    "installed: nothing to do)";
           },
+          [](const WriteFileOp& o) {
+            return "write " + o.path + " (mode " + FileMode(o.mode) + ", " +
+                   std::to_string(o.content.size()) + " bytes, sha256 " + ContentHash(o.content) +
+                   ")";
+          },
       },
       op);
 }
@@ -669,6 +704,16 @@ std::string OpLine(const PlanOp& op) {
     return out + "\n";
   }
   std::string out = "     - " + DescribeOp(op) + "\n";
+  // A generated file is shown whole: what the dry-run prints is what is written.
+  if (const auto* f = std::get_if<WriteFileOp>(&op)) {
+    size_t start = 0;
+    while (start < f->content.size()) {
+      size_t end = f->content.find('\n', start);
+      if (end == std::string::npos) end = f->content.size();
+      out += "       | " + f->content.substr(start, end - start) + "\n";
+      start = end + 1;
+    }
+  }
   if (const auto* u = std::get_if<SystemdUnitsOp>(&op)) {
     for (const auto& unit : u->units) {
       out += "       " + u->dir + "/" + unit.name + ":\n";

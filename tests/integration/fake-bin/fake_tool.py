@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
-"""Fake kubectl, helm and helmfile for platformctl's execution tests.
+"""Fake kubectl, helm, helmfile and flux for platformctl's execution tests.
 
-Symlinked as kubectl, helm and helmfile (the name picks the tool). Each call
+Symlinked as kubectl, helm, helmfile and flux (the name picks the tool). Each call
 appends one JSON line to $FAKE_LOG: {"tool", "argv", "env"} (the whole
 environment, so tests can check which secrets each child received), then
 answers like the real tool from the state in $FAKE_STATE (JSON), which it
@@ -11,7 +11,11 @@ kubectl delete removes namespaces and CRDs.
 State keys: context, contexts, uid, releases [{name,namespace,status,revision}],
 crds [names], namespaces [names], pvcs [[ns,name]], nodes [{name,annotations}],
 webhook_ca (bool), plugins [names], fail {"substring of argv": exit code},
-hang [substrings] (sleep until killed), objects ["kind/name"] (for adoption).
+hang [substrings] (sleep until killed), objects ["kind/name"] (for adoption),
+daemonsets [{name, namespace, desired, ready}] (nodes,daemonsets queries; nodes
+are Ready unless "ready": false), helmreleases [{name, namespace, history:
+[{name, namespace}]}] (answered once "helmreleases.helm.toolkit.fluxcd.io" is in
+crds, which flux install/bootstrap add).
 """
 import json
 import os
@@ -157,6 +161,26 @@ def kubectl(state):
         kinds = what.split(",")
         items = []
         for k in kinds:
+            if k.endswith(".fluxcd.io") and k not in state.get("crds", []):
+                print('error: the server doesn\'t have a resource type "%s"' % k.split(".")[0], file=sys.stderr)
+                return 1
+            if k == "helmreleases.helm.toolkit.fluxcd.io":
+                items += [{"kind": "HelmRelease", "metadata": {"name": h["name"], "namespace": h["namespace"]},
+                           "status": {"history": h.get("history", [])}} for h in state.get("helmreleases", [])]
+            if k == "nodes":
+                items += [{"kind": "Node", "metadata": {"name": n["name"], "annotations": n.get("annotations", {})},
+                           "status": {"conditions": [{"type": "Ready",
+                                                      "status": "True" if n.get("ready", True) else "False"}]}}
+                          for n in state.get("nodes", [{"name": "node1"}])]
+            if k == "daemonsets":
+                for d in state.get("daemonsets", []):
+                    if d.get("namespace", "kube-system") != (ns_of(argv) or "kube-system"):
+                        continue
+                    n = d.get("ready", d.get("desired", 1))
+                    items.append({"kind": "DaemonSet", "metadata": {"name": d["name"], "namespace": "kube-system"},
+                                  "status": {"desiredNumberScheduled": d.get("desired", 1),
+                                             "currentNumberScheduled": n, "updatedNumberScheduled": n,
+                                             "numberAvailable": n, "numberReady": n}})
             if k.endswith(".cert-manager.io") and k not in state.get("crds", []):
                 print('error: the server doesn\'t have a resource type "%s"' % k.split(".")[0], file=sys.stderr)
                 return 1
@@ -307,6 +331,27 @@ def helmfile(state):
     return 0
 
 
+def flux(state):
+    if "--version" in ARGV:
+        print("flux version 2.6.4")
+        return 0
+    w = words(ARGV)
+    if w and w[0] in ("install", "bootstrap"):
+        crds = state.setdefault("crds", [])
+        for c in ("helmreleases.helm.toolkit.fluxcd.io", "kustomizations.kustomize.toolkit.fluxcd.io",
+                  "gitrepositories.source.toolkit.fluxcd.io"):
+            if c not in crds:
+                crds.append(c)
+        save(state)
+        print("\u2714 install finished")
+        return 0
+    if w and w[0] == "reconcile":
+        print("\u25ba annotating %s %s in flux-system namespace" % (w[1], w[-1]))
+        print("\u2714 applied revision main@sha1:0123456789abcdef")
+        return 0
+    return 0
+
+
 def main():
     record()
     state = load()
@@ -318,7 +363,7 @@ def main():
         if sub in joined:
             print("fake %s: failing on purpose (%s)" % (TOOL, sub), file=sys.stderr)
             return int(code)
-    return {"kubectl": kubectl, "helm": helm, "helmfile": helmfile}[TOOL](state)
+    return {"kubectl": kubectl, "helm": helm, "helmfile": helmfile, "flux": flux}[TOOL](state)
 
 
 if __name__ == "__main__":
