@@ -191,7 +191,10 @@ DnsReport RunDns(const Config& config, const DnsOptions& options, DnsEnv env) {
   }
 
   std::vector<DesiredRecord> desired;
-  const bool stop = options.update && !report.error.empty();  // nothing to point at
+  // Nothing to point at only when no family is known: a failed IPv6 lookup
+  // must not block the A records (the run still exits 1 naming it).
+  const bool stop =
+      options.update && report.ipv4.empty() && (!report.ipv6 || report.ipv6_address.empty());
   for (const auto& n : report.names) {
     desired.push_back({n.fqdn, "A", n.source, report.ttl, report.ipv4});
     if (report.ipv6) desired.push_back({n.fqdn, "AAAA", n.source, report.ttl, report.ipv6_address});

@@ -199,9 +199,11 @@ std::string NormalizeRecordName(std::string_view name) {
 std::string Route53SortKey(std::string_view normalized_name) {
   const auto labels = Labels(normalized_name);
   std::string out;
+  // As AWS documents it, "com.example.www." with the trailing dot: so
+  // "minio-console." sorts before "minio." ('-' < '.').
   for (auto it = labels.rbegin(); it != labels.rend(); ++it) {
-    if (!out.empty()) out += '.';
     out += *it;
+    out += '.';
   }
   return out;
 }

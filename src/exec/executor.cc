@@ -257,6 +257,7 @@ class Executor {
     ended_ = UtcNow();
     WriteJournal();
     lock_.Release();
+    GiveTrailBackToSudoUser(artifacts);
     Summary(code);
     return code;
   }
@@ -1008,6 +1009,36 @@ class Executor {
 
   // Checks judge the outputs of the step's commands.
   // ---- host steps ---------------------------------------------------------------
+
+  // `sudo platformctl host apply` must not leave root-owned files in the
+  // user's repo: what this run created under artifacts/ and still belongs to
+  // root goes back to SUDO_UID:SUDO_GID (symlinks are not followed).
+  void GiveTrailBackToSudoUser(const fs::path& artifacts) const {
+    const char* uid_s = std::getenv("SUDO_UID");
+    const char* gid_s = std::getenv("SUDO_GID");
+    if (::geteuid() != 0 || uid_s == nullptr || gid_s == nullptr) return;
+    const auto uid = static_cast<uid_t>(std::strtoul(uid_s, nullptr, 10));
+    const auto gid = static_cast<gid_t>(std::strtoul(gid_s, nullptr, 10));
+    if (uid == 0) return;
+    auto give = [&](const fs::path& p) {
+      struct stat st {};
+      if (::lstat(p.c_str(), &st) == 0 && st.st_uid == 0) (void)::lchown(p.c_str(), uid, gid);
+    };
+    auto tree = [&](const fs::path& root) {
+      std::error_code ec;
+      if (!fs::exists(root, ec)) return;
+      give(root);
+      for (auto it = fs::recursive_directory_iterator(root, ec);
+           !ec && it != fs::recursive_directory_iterator(); it.increment(ec))
+        give(it->path());
+    };
+    give(artifacts);
+    give(artifacts / "runs");
+    tree(run_dir_);
+    tree(artifacts / "host");
+    tree(artifacts / "flux");
+    give(artifacts / "state-values.yaml");
+  }
 
   static bool IsHostOp(const PlanOp& op) {
     return std::holds_alternative<PackagesOp>(op) || std::holds_alternative<K3sInstallOp>(op) ||
@@ -1905,12 +1936,22 @@ std::string ConfigFingerprint(const Config& config, PlanMode mode) {
 }
 
 bool WriteFileAtomic(const std::string& path_str, const std::string& text, unsigned mode) {
-  const fs::path path(path_str);
+  fs::path path(path_str);
   std::error_code ec;
+  // A symlinked file (a kubeconfig in a dotfiles repo) is written where it
+  // points, not replaced by a regular file.
+  if (fs::is_symlink(path, ec)) {
+    const fs::path target = fs::canonical(path, ec);
+    if (ec) return false;
+    path = target;
+  }
   fs::create_directories(path.parent_path(), ec);
-  const fs::path tmp = path.string() + ".tmp";
-  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
+  // A fresh name, created exclusively and never through a symlink: a planted
+  // "<file>.tmp" link in a user-writable directory cannot redirect the write.
+  std::string tmpl = path.string() + ".tmp.XXXXXX";
+  const int fd = ::mkostemp(tmpl.data(), O_CLOEXEC);
   if (fd < 0) return false;
+  const fs::path tmp = tmpl;
   bool ok = ::fchmod(fd, mode) == 0;
   for (size_t off = 0; ok && off < text.size();) {
     ssize_t n = ::write(fd, text.data() + off, text.size() - off);
@@ -1922,8 +1963,12 @@ bool WriteFileAtomic(const std::string& path_str, const std::string& text, unsig
     off += static_cast<size_t>(n);
   }
   ok = ::close(fd) == 0 && ok;
-  if (ok) fs::rename(tmp, path, ec);
-  return ok && !ec;
+  if (ok) {
+    fs::rename(tmp, path, ec);
+    ok = !ec;
+  }
+  if (!ok) fs::remove(tmp, ec);
+  return ok;
 }
 
 int ExecutePlan(const Config& config, const Plan& plan, ProcessRunner& runner,

@@ -522,6 +522,30 @@ TEST_F(DnsCli, Ipv6AddsAaaaRecords) {
             std::vector<std::string>{"UPSERT lab.swhurl.com. AAAA 300 2001:db8::7"});
 }
 
+TEST_F(DnsCli, FailedIpv6LookupStillUpdatesTheARecords) {
+  state_["public_ip6"] = "";  // the stand-in answers 500
+  Start();
+  auto r = Run(
+      {"dns", "update", "--set", "DNS_IPV6=true", "--set", "SWHURL_SUBDOMAINS=\"lab oauth.lab\""});
+  EXPECT_EQ(r.exit_code, 1) << r.err;  // the IPv6 failure is reported
+  ASSERT_EQ(Posts().size(), 1u) << r.err;
+  EXPECT_EQ(Changes(Posts()[0]),
+            std::vector<std::string>{"UPSERT oauth.lab.swhurl.com. A 300 203.0.113.7"});
+}
+
+TEST_F(DnsCli, NamesThatSortAroundADashAreAllRead) {
+  // Route53 lists "minio-console." before "minio." ('-' < '.'): both must be
+  // read, so only the one that differs is sent.
+  state_["records"].push_back(Record("minio-console.lab.swhurl.com.", "A", 300, {"203.0.113.7"}));
+  state_["records"].push_back(Record("minio.lab.swhurl.com.", "A", 300, {"198.51.100.9"}));
+  Start();
+  auto r = Run({"dns", "update", "--set", "SWHURL_SUBDOMAINS=\"minio.lab minio-console.lab\""});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  ASSERT_EQ(Posts().size(), 1u) << r.err;
+  EXPECT_EQ(Changes(Posts()[0]),
+            std::vector<std::string>{"UPSERT minio.lab.swhurl.com. A 300 203.0.113.7"});
+}
+
 TEST_F(DnsCli, PublicAddressThatIsNoAddressFailsBeforeRoute53) {
   state_["public_ip"] = "[HOST][WARN] rate limited";
   Start();

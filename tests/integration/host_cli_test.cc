@@ -4,7 +4,9 @@
 // local HTTP server on 127.0.0.1.
 #include <gtest/gtest.h>
 #include <signal.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <chrono>
 #include <nlohmann/json.hpp>
@@ -367,6 +369,28 @@ TEST_F(HostCli, KubeconfigOutWritesAStandaloneFile) {
   EXPECT_NE(text.find("current-context: homelab"), std::string::npos) << text;
   EXPECT_EQ(text.find("work-token"), std::string::npos) << text;
   EXPECT_NE(ReadAll(KubeconfigPath()).find("current-context: work"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace platformctl
+
+namespace platformctl {
+namespace {
+
+TEST_F(HostCli, UnderSudoTheTrailGoesBackToTheInvokingUser) {
+  if (::geteuid() != 0) GTEST_SKIP() << "needs root (chown)";
+  auto r = Run({"host", "apply", "--only", "dns"}, {{"SUDO_UID", "4321"}, {"SUDO_GID", "4321"}});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  struct stat st {};
+  ASSERT_EQ(::stat((repo_.Root() / "artifacts").c_str(), &st), 0);
+  EXPECT_EQ(st.st_uid, 4321u);
+  for (const auto& e : fs::recursive_directory_iterator(repo_.Root() / "artifacts/runs")) {
+    ASSERT_EQ(::lstat(e.path().c_str(), &st), 0);
+    EXPECT_EQ(st.st_uid, 4321u) << e.path();
+  }
+  // Host files stay root's.
+  ASSERT_EQ(::stat((Units() / "platformctl-dns.timer").c_str(), &st), 0);
+  EXPECT_EQ(st.st_uid, 0u);
 }
 
 }  // namespace

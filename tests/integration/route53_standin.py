@@ -69,7 +69,8 @@ def show(name):
 
 
 def sort_key(name):
-    return ".".join(reversed(norm(name).rstrip(".").split(".")))
+    # As AWS sorts: labels reversed, each followed by a dot ("com.example.www.").
+    return "".join(label + "." for label in reversed(norm(name).rstrip(".").split(".")))
 
 
 def sha256_hex(data):

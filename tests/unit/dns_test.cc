@@ -122,7 +122,9 @@ TEST(DnsNames, RecordNamesAreNormalised) {
   EXPECT_EQ(NormalizeRecordName("lab.swhurl.com"), "lab.swhurl.com");
   EXPECT_EQ(NormalizeRecordName("a\\100b."), "a@b");
   EXPECT_EQ(NormalizeRecordName("a\\9"), "a\\9");  // not an escape: kept
-  EXPECT_EQ(Route53SortKey("www.example.com"), "com.example.www");
+  EXPECT_EQ(Route53SortKey("www.example.com"), "com.example.www.");
+  // AWS's order: '-' sorts before the label separator.
+  EXPECT_LT(Route53SortKey("minio-console.lab.swhurl.com"), Route53SortKey("minio.lab.swhurl.com"));
 }
 
 TEST(DnsNames, AddressesParseStrictly) {
