@@ -6,6 +6,7 @@
 #include "platformctl/exit_code.h"
 #include "platformctl/host.h"
 #include "platformctl/plan.h"
+#include "platformctl/schema.h"
 
 namespace platformctl {
 
@@ -52,7 +53,16 @@ ConfigAndPlan LoadAndPlan(const GlobalOptions& g, const PlanFlags& flags, bool s
   if (options.host_only) full.command = flags.delete_mode ? "host-delete" : "host-apply";
   Diagnostics diags;
   // ONLY from the config is the seed's way of selecting; --only wins.
-  const std::string only = flags.only.empty() ? config.Get("ONLY") : flags.only;
+  const std::string only = flags.only.empty() && !flags.host_only ? config.Get("ONLY") : flags.only;
+  if (flags.host_only) {
+    // host --only names host tasks; a cluster phase would select nothing.
+    for (const auto& token : SplitList(only)) {
+      std::string name = token.starts_with("host/") ? token.substr(5) : token;
+      if (name != "packages" && name != "dns" && name != "k3s" && name != "host")
+        throw CommandError(kExitUsage, "unknown host task '" + token +
+                                           "' in --only (host tasks: packages, dns, k3s)");
+    }
+  }
   auto selected = SelectSteps(full, only, flags.from, diags);
   PrintDiagnostics(diags, g);
   if (!selected) throw CommandError(kExitUsage, "invalid step selection; nothing was executed");

@@ -179,6 +179,9 @@ TEST_F(HostCli, PlanShowsEveryFileAndCommand) {
     EXPECT_NE(r.out.find(needle), std::string::npos) << needle << "\n" << r.out;
   }
   EXPECT_TRUE(Calls().empty()) << "host plan ran a process";
+  auto bad = Run({"host", "plan", "--only", "cilium"});
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_NE(bad.err.find("unknown host task 'cilium'"), std::string::npos) << bad.err;
   auto j = Run({"host", "plan", "-o", "json"});
   ASSERT_EQ(j.exit_code, 0) << j.err;
   const json plan = json::parse(j.out);
