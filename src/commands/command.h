@@ -134,6 +134,11 @@ void SetupHostCommand(CLI::App& sub, Invocation& inv);
 void SetupDnsCommand(CLI::App& sub, Invocation& inv);
 
 void SetupFluxCommand(CLI::App& sub, Invocation& inv);
+
+void SetupDoctorCommand(CLI::App& sub, Invocation& inv);
+
+void SetupCompletionCommand(CLI::App& sub, Invocation& inv);
+
 /// A command that is planned but not in this version: listed in help, exit 2.
 void SetupPlannedCommand(CLI::App& sub, Invocation& inv);
 

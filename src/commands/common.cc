@@ -21,7 +21,6 @@ constexpr CommandDef kCommands[] = {
     {"diagnostics", "Collect a diagnostics bundle (nodes, pods, events, releases, failing pods)",
      SetupDiagnosticsCommand},
     {"version", "Print the platformctl version", SetupVersionCommand},
-    // Planned: listed so that users find them, and say so when called.
     {"host", "Host layer: packages, k3s and the dynamic DNS timer (plan, apply, delete)",
      SetupHostCommand},
 
@@ -30,8 +29,11 @@ constexpr CommandDef kCommands[] = {
     {"flux", "Flux GitOps: bootstrap (install Flux, apply cluster/) and reconcile",
      SetupFluxCommand},
 
-    {"doctor", "(planned) Check tools, cluster access and the machine", SetupPlannedCommand},
-    {"completion", "(planned) Shell completion for bash, zsh and fish", SetupPlannedCommand},
+    // Planned: listed so that users find them, and say so when called.
+    {"doctor", "(planned) Check tools, cluster access and the machine", SetupDoctorCommand},
+
+    {"completion", "(planned) Shell completion for bash, zsh and fish", SetupCompletionCommand},
+
 };
 
 void AddGlobalFlags(CLI::App& app, GlobalOptions& g) {
