@@ -133,6 +133,10 @@ void BuildCli(CLI::App& app, Invocation& inv) {
       "  platformctl config show --origin -p overlay-prod      # every value and where it came "
       "from\n"
       "  platformctl config validate --set FEAT_CILIUM=false\n"
+      "  platformctl verify --deep                              # is the live platform healthy?\n"
+      "  sudo platformctl host apply                            # packages, k3s, DNS timer\n"
+      "  platformctl dns plan                                   # Route53 names vs this host's IP\n"
+      "  platformctl <command> --help                           # flags and examples of each\n"
       "Exit codes: 0 ok, 1 a step or check failed, 2 usage/config error, 3 refused by a safety "
       "guard, "
       "130 interrupted.");

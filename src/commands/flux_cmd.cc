@@ -21,8 +21,10 @@ void RunFlux(Invocation& inv, FluxAction action, bool dry_run, bool adopt) {
   if (!dry_run) RequireFormat(inv.global, {OutputFormat::kText});
   // Strict for a real run (missing FLUX_GIT_TOKEN in bootstrap mode is an
   // error); unknown keys are errors even for a dry-run, as with apply.
+  // reconcile only asks Flux to sync: it needs none of the components' inputs.
+  const bool lenient = dry_run || action == FluxAction::kReconcile;
   Config config =
-      LoadForCommand(inv.global, dry_run ? ValidateMode::kLenient : ValidateMode::kStrict,
+      LoadForCommand(inv.global, lenient ? ValidateMode::kLenient : ValidateMode::kStrict,
                      "missing-required", /*strict_keys=*/true);
   FluxOptions fo;
   fo.adopt = adopt;

@@ -124,7 +124,12 @@ VerifyEnv MakeEnv(Session& s, const GlobalOptions& g) {
     });
     s.trail->Line("  -> " + r.Describe() + " in " + std::to_string(r.duration_s) + "s, log " +
                   fs::relative(log_path, s.root).string());
-    if (op.stdout_is_answer) r.output = TakeAnswer(spec.stdout_file, s.secrets);
+    if (op.stdout_is_answer) {
+      // A failed query's answer is empty: keep its stderr, whose last line says why
+      // ("The connection to the server localhost:8080 was refused ...").
+      std::string answer = TakeAnswer(spec.stdout_file, s.secrets);
+      if (!answer.empty() || r.Ok()) r.output = std::move(answer);
+    }
     // No throw here: queries may run on threads. Interrupted() is checked after.
     return r;
   };
@@ -218,6 +223,17 @@ void RunVerify(Invocation& inv) {
   if (!g.quiet) {
     char buf[64];
     std::snprintf(buf, sizeof buf, "%.2fs", secs);
+    const auto unreachable =
+        std::count_if(results.begin(), results.end(), [](const CheckResult& r) {
+          return r.status == CheckStatus::kFail && r.message.starts_with("query failed:");
+        });
+    if (unreachable > 0 && format == OutputFormat::kText) {
+      std::cerr << "hint: " << unreachable
+                << " checks could not read the cluster (see the first 'query failed' line); "
+                   "check access with 'kubectl get nodes' (or pass --kubeconfig/--context). "
+                   "The checks that need no cluster: platformctl verify --deep --only "
+                   "config,registry\n";
+    }
     std::cerr << "verify (" << (inv.flags.deep ? "core+deep" : "core")
               << "): " << verifier.processes() << " processes, " << buf
               << "; run trail: " << s.trail->Rel(s.root) << "\n";

@@ -959,8 +959,16 @@ class Executor {
         throw StepFailed("context " + options_.context + " is not in the kubeconfig", kExitRefused);
       current = options_.context;
     } else {
-      ProcessResult r =
-          MustRun(Kubectl({"config", "current-context"}), 30, "reading the current kube context");
+      const auto argv = Kubectl({"config", "current-context"});
+      ProcessResult r = Spawn(argv, {}, 30);
+      if (!r.Ok()) {
+        std::string why = r.output.substr(0, r.output.find('\n'));
+        throw StepFailed("no kube context to run against (kubectl config current-context: " +
+                             (why.empty() ? r.Describe() : why) +
+                             "); nothing was changed. Pass --context NAME (and --kubeconfig FILE), "
+                             "set KUBE_CONTEXT, or run 'kubectl config use-context NAME'",
+                         kExitUsage);
+      }
       current = r.output.substr(0, r.output.find('\n'));
     }
     context_ = current;
@@ -1682,7 +1690,8 @@ class Executor {
         const std::string file =
             step_log_path_.string() + "." + std::to_string(++answers_) + ".json";
         ProcessResult r = Spawn(c.argv, vars, c.timeout_s, file);
-        r.output = TakeAnswer(file, secrets_);
+        std::string answer = TakeAnswer(file, secrets_);
+        if (!answer.empty() || r.Ok()) r.output = std::move(answer);  // else stderr says why
         return r;
       };
       prober_ = MakeCurlHttpsProber();
