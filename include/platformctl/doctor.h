@@ -44,19 +44,20 @@ std::string ToString(const ToolVersion& v);
 std::optional<std::time_t> ParseHttpDate(std::string_view text);
 
 /// Judges of the measured values (pure; thresholds in the manual).
-DoctorCheck JudgeClockSkew(double skew_s);            ///< warn > 30 s, fail > 5 min
-DoctorCheck JudgeFreeDisk(std::uint64_t free_bytes, const std::string& path);  ///< warn < 500 MiB, fail < 50 MiB
+DoctorCheck JudgeClockSkew(double skew_s);  ///< warn > 30 s, fail > 5 min
+DoctorCheck JudgeFreeDisk(std::uint64_t free_bytes,
+                          const std::string& path);  ///< warn < 500 MiB, fail < 50 MiB
 
 struct DoctorOptions {
-  std::string repo_root;     ///< "" when no platform repo was found
+  std::string repo_root;           ///< "" when no platform repo was found
   const Config* config = nullptr;  ///< null when no repo or the config did not load
-  std::string kubeconfig;    ///< --kubeconfig
-  std::string context;       ///< --context
-  std::string kubeconfig_env;  ///< $KUBECONFIG
-  std::string home;            ///< $HOME
-  int tool_timeout_ms = 5000;  ///< each tool's version query
-  int api_timeout_s = 5;       ///< kubectl --request-timeout and the Date request
-  int dns_budget_ms = 3000;    ///< all host lookups together
+  std::string kubeconfig;          ///< --kubeconfig
+  std::string context;             ///< --context
+  std::string kubeconfig_env;      ///< $KUBECONFIG
+  std::string home;                ///< $HOME
+  int tool_timeout_ms = 5000;      ///< each tool's version query
+  int api_timeout_s = 5;           ///< kubectl --request-timeout and the Date request
+  int dns_budget_ms = 3000;        ///< all host lookups together
   ProcessRunner* runner = nullptr;
   HttpClient* http = nullptr;
 };

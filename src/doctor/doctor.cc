@@ -2,6 +2,8 @@
 // asked for their version by argv (no shell) with a short deadline; host names
 // resolve concurrently under one overall bound; the clock is compared with the
 // Date header of the API server's /version answer.
+#include "platformctl/doctor.h"
+
 #include <arpa/inet.h>
 #include <netdb.h>
 #include <sys/socket.h>
@@ -20,7 +22,6 @@
 
 #include "platformctl/child_env.h"
 #include "platformctl/config.h"
-#include "platformctl/doctor.h"
 #include "platformctl/http.h"
 #include "platformctl/process.h"
 #include "platformctl/registry.h"
@@ -122,8 +123,8 @@ class Doctor {
   }
 
   /// Runs the tool's version query and judges it; returns whether it ran.
-  bool CheckTool(const ToolDef& t, const std::function<std::string(const std::string&)>& version_text =
-                                       nullptr) {
+  bool CheckTool(const ToolDef& t,
+                 const std::function<std::string(const std::string&)>& version_text = nullptr) {
     const std::string name = t.argv.front();
     const std::string required = t.min ? ">= " + ToString(*t.min) : "any version";
     const ProcessResult r = Exec(t.argv, o_.tool_timeout_ms);
@@ -161,8 +162,8 @@ class Doctor {
 
   void Tools() {
     const Config* c = o_.config;
-    helm_ = CheckTool({"tool/helm", {"helm", "version", "--short"}, ToolVersion{3, 13, 0},
-                       kHelmInstall});
+    helm_ = CheckTool(
+        {"tool/helm", {"helm", "version", "--short"}, ToolVersion{3, 13, 0}, kHelmInstall});
     if (helm_) {
       const ProcessResult r = Exec({"helm", "plugin", "list"}, o_.tool_timeout_ms);
       std::optional<std::string> version;
@@ -192,15 +193,16 @@ class Doctor {
     } else {
       Add("tool/helm-diff", DoctorStatus::kSkip, "needs helm");
     }
-    CheckTool({"tool/helmfile", {"helmfile", "--version"}, ToolVersion{0, 150, 0},
-               kHelmfileInstall});
-    kubectl_ = CheckTool(
-        {"tool/kubectl", {"kubectl", "version", "--client", "-o", "json"}, ToolVersion{1, 28, 0},
-         kKubectlInstall},
-        [](const std::string& out) {
-          const std::string v = Str(JsonIn(out)["clientVersion"], "gitVersion");
-          return v.empty() ? out : v;
-        });
+    CheckTool(
+        {"tool/helmfile", {"helmfile", "--version"}, ToolVersion{0, 150, 0}, kHelmfileInstall});
+    kubectl_ = CheckTool({"tool/kubectl",
+                          {"kubectl", "version", "--client", "-o", "json"},
+                          ToolVersion{1, 28, 0},
+                          kKubectlInstall},
+                         [](const std::string& out) {
+                           const std::string v = Str(JsonIn(out)["clientVersion"], "gitVersion");
+                           return v.empty() ? out : v;
+                         });
 
     // k3s: only where this machine is (to be) the k3s host.
     const bool host_layer =
@@ -303,8 +305,8 @@ class Doctor {
     }
 
     // The context in use, and the server it points at.
-    const ProcessResult view = Exec(Kubectl({"config", "view", "-o", "json"}, false),
-                                    o_.tool_timeout_ms);
+    const ProcessResult view =
+        Exec(Kubectl({"config", "view", "-o", "json"}, false), o_.tool_timeout_ms);
     const Json j = view.Ok() ? JsonIn(view.output) : Json();
     if (!j.is_object()) {
       Add("kube/context", DoctorStatus::kFail,
@@ -324,7 +326,8 @@ class Doctor {
     }
     if (j.contains("clusters") && j["clusters"].is_array()) {
       for (const auto& c : j["clusters"]) {
-        if (Str(c, "name") == cluster && c.contains("cluster")) server_ = Str(c["cluster"], "server");
+        if (Str(c, "name") == cluster && c.contains("cluster"))
+          server_ = Str(c["cluster"], "server");
       }
     }
     std::string all;
@@ -357,8 +360,8 @@ class Doctor {
 
     // API reachability and server version.
     const std::string timeout = "--request-timeout=" + std::to_string(o_.api_timeout_s) + "s";
-    const ProcessResult v = Exec(Kubectl({"version", "-o", "json", timeout}, true),
-                                 o_.api_timeout_s * 1000 + 3000);
+    const ProcessResult v =
+        Exec(Kubectl({"version", "-o", "json", timeout}, true), o_.api_timeout_s * 1000 + 3000);
     const std::string server_version = Str(JsonIn(v.output)["serverVersion"], "gitVersion");
     if (server_version.empty()) {
       Add("kube/api", DoctorStatus::kFail,
@@ -394,8 +397,9 @@ class Doctor {
       Add("clock/skew", DoctorStatus::kWarn,
           "cannot read the Date of " + req.url + ": " +
               (r.Ok() ? std::string("no valid Date header") : r.error),
-          "check that " + server_ + " is reachable from here over HTTPS (not only through a "
-          "proxy)");
+          "check that " + server_ +
+              " is reachable from here over HTTPS (not only through a "
+              "proxy)");
       return;
     }
     const double local =
@@ -469,8 +473,7 @@ class Doctor {
       const auto& r = dns_->results[i];
       const std::string id = "dns/" + hosts_[i];
       if (!r) {
-        Add(id, DoctorStatus::kWarn,
-            "no answer within " + std::to_string(o_.dns_budget_ms) + " ms",
+        Add(id, DoctorStatus::kWarn, "no answer within " + std::to_string(o_.dns_budget_ms) + " ms",
             fix);
       } else if (r->first) {
         Add(id, DoctorStatus::kPass, "resolves to " + r->second);
@@ -494,8 +497,7 @@ class Doctor {
           "check that " + path + " exists and is readable");
       return;
     }
-    out_.push_back(
-        JudgeFreeDisk(static_cast<std::uint64_t>(st.f_bavail) * st.f_frsize, path));
+    out_.push_back(JudgeFreeDisk(static_cast<std::uint64_t>(st.f_bavail) * st.f_frsize, path));
   }
 
   const DoctorOptions& o_;
@@ -509,8 +511,6 @@ class Doctor {
 
 }  // namespace
 
-std::vector<DoctorCheck> RunDoctor(const DoctorOptions& options) {
-  return Doctor(options).Run();
-}
+std::vector<DoctorCheck> RunDoctor(const DoctorOptions& options) { return Doctor(options).Run(); }
 
 }  // namespace platformctl

@@ -63,7 +63,8 @@ std::optional<ToolVersion> ParseToolVersion(std::string_view text) {
   for (size_t start = 0; start < text.size(); ++start) {
     // A version starts a word (or follows a 'v' that starts one): "go1.23" is not one.
     size_t i = start;
-    const bool word_start = start == 0 || !std::isalnum(static_cast<unsigned char>(text[start - 1]));
+    const bool word_start =
+        start == 0 || !std::isalnum(static_cast<unsigned char>(text[start - 1]));
     if (!word_start) continue;
     if (text[i] == 'v' || text[i] == 'V') ++i;
     ToolVersion v;
@@ -164,8 +165,8 @@ std::string RenderDoctorText(const std::vector<DoctorCheck>& checks) {
   int fail = 0;
   int skip = 0;
   for (const auto& c : checks) {
-    out += Mark(c.status) + "  " + c.id + std::string(width - c.id.size() + 2, ' ') + c.message +
-           "\n";
+    out +=
+        Mark(c.status) + "  " + c.id + std::string(width - c.id.size() + 2, ' ') + c.message + "\n";
     if (!c.fix.empty()) out += "      " + std::string(width + 2, ' ') + "fix: " + c.fix + "\n";
     pass += c.status == DoctorStatus::kPass ? 1 : 0;
     warn += c.status == DoctorStatus::kWarn ? 1 : 0;
