@@ -33,7 +33,8 @@ struct ToolVersion {
   int major = 0;
   int minor = 0;
   int patch = 0;
-  friend auto operator<=>(const ToolVersion&, const ToolVersion&) = default;
+  // clang-tidy 14 reports modernize-use-nullptr inside a defaulted <=> (a false positive).
+  friend auto operator<=>(const ToolVersion&, const ToolVersion&) = default;  // NOLINT
 };
 /// The first "N.N[.N]" in `text`, optionally after a 'v' ("v3.17.2+gcc0bbbd",
 /// "helmfile version 0.169.1", "Client Version: v1.32.4-dispatcher").

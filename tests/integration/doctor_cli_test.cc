@@ -2,10 +2,14 @@
 // helmfile and kubectl on a PATH of their own (so the real tools of this
 // machine are not seen), and once on this machine's real PATH.
 #include <gtest/gtest.h>
+#include <signal.h>
 #include <stdlib.h>
+#include <sys/wait.h>
 
+#include <chrono>
 #include <cstdlib>
 #include <nlohmann/json.hpp>
+#include <thread>
 
 #include "test_util.h"
 
@@ -28,9 +32,9 @@ constexpr const char* kKubectl =
     "#!/bin/sh\n"
     "case \"$*\" in\n"
     "  *--client*) echo '{\"clientVersion\":{\"gitVersion\":\"v1.32.4\"}}' ;;\n"
-    "  *'config view'*) echo '{\"current-context\":\"lab\",\"contexts\":[{\"name\":\"lab\","
+    "  *'config view'*) printf '{\"current-context\":\"lab\",\"contexts\":[{\"name\":\"lab\","
     "\"context\":{\"cluster\":\"lab\",\"user\":\"lab\"}}],\"clusters\":[{\"name\":\"lab\","
-    "\"cluster\":{\"server\":\"https://127.0.0.1:1\"}}]}' ;;\n"
+    "\"cluster\":{\"server\":\"%s\"}}]}\\n' \"${FAKE_SERVER:-https://127.0.0.1:1}\" ;;\n"
     "  *version*) echo '{\"clientVersion\":{\"gitVersion\":\"v1.32.4\"},"
     "\"serverVersion\":{\"gitVersion\":\"v1.32.0+k3s1\"}}' ;;\n"
     "esac\n";
@@ -196,6 +200,30 @@ TEST_F(DoctorCli, HostLayerConfiguredChecksK3sAsAWarningWhenMissing) {
   EXPECT_NE(c["tool/k3s"]["fix"].get<std::string>().find("platformctl host apply"),
             std::string::npos);
   EXPECT_EQ(r.exit_code, 0);
+}
+
+// The clock is read from the Date header of the API server's /version answer
+// (any status: here a static server's 404).
+TEST_F(DoctorCli, ClockSkewIsReadFromTheApiServersDateHeader) {
+  const fs::path port_file = repo_.Root() / "port";
+  const std::string serve = testing::SourceDir() + "/tests/integration/fake-host/serve_dir.py";
+  const pid_t server =
+      testing::SpawnInBackground({"/usr/bin/python3", serve, repo_.Root().string(),
+                                  port_file.string(), (repo_.Root() / "http.log").string()},
+                                 repo_.Root().string(), {}, (repo_.Root() / "http.err").string());
+  ASSERT_GT(server, 0);
+  for (int i = 0; i < 100 && !fs::exists(port_file); ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  ASSERT_TRUE(fs::exists(port_file)) << "the test HTTP server did not start";
+  env_["FAKE_SERVER"] = "http://127.0.0.1:" + testing::ReadAll(port_file);
+  auto r = Run({"doctor", "-o", "json"});
+  ::kill(server, SIGTERM);
+  ::waitpid(server, nullptr, 0);
+  auto c = Checks(r);
+  EXPECT_EQ(c["clock/skew"]["status"], "pass") << c["clock/skew"].dump();
+  EXPECT_NE(c["clock/skew"]["message"].get<std::string>().find("the API server's Date"),
+            std::string::npos);
+  EXPECT_NE(testing::ReadAll(repo_.Root() / "http.log").find("GET /version"), std::string::npos);
 }
 
 // Acceptance (issue 10): on this machine (no cluster, no helmfile) doctor
