@@ -32,7 +32,8 @@ constexpr CommandDef kCommands[] = {
      SetupFluxCommand},
 
     // Planned: listed so that users find them, and say so when called.
-    {"doctor", "(planned) Check tools, cluster access and the machine", SetupDoctorCommand},
+    {"doctor", "Check tools, kubeconfig, cluster access, DNS, disk and clock, each with a fix",
+     SetupDoctorCommand},
 
     {"completion", "(planned) Shell completion for bash, zsh and fish", SetupCompletionCommand},
 

@@ -325,7 +325,7 @@ TEST(CliErrors, SayWhatWentWrongInOurWords) {
       {{"verify", "--only", "isuers"},
        "--only isuers: no check matches (fix: did you mean issuers?"},
       {{"verify", "-o", "yaml"}, "-o yaml"},
-      {{"doctor"}, "'doctor' is not available in platformctl"},
+      {{"doctor", "-o", "junit"}, "-o junit: this command supports text, json, yaml"},
   };
   for (const auto& c : cases) {
     std::string what;
@@ -398,7 +398,9 @@ TEST(CliHelp, EveryCommandHasItsOwnUsageExamplesAndGlobalFlags) {
   }
   auto root = RunCli({"help"}, repo.Root().string());
   EXPECT_EQ(root.exit_code, 0);
-  EXPECT_NE(root.out.find("doctor                      (planned)"), std::string::npos) << root.out;
+  EXPECT_EQ(root.out.find("doctor                      (planned)"), std::string::npos) << root.out;
+  EXPECT_NE(root.out.find("doctor                      Check tools"), std::string::npos)
+      << root.out;
   EXPECT_EQ(root.out.find("verify                      (planned)"), std::string::npos) << root.out;
 }
 
