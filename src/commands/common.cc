@@ -32,7 +32,8 @@ constexpr CommandDef kCommands[] = {
     // Planned: listed so that users find them, and say so when called.
     {"doctor", "(planned) Check tools, cluster access and the machine", SetupDoctorCommand},
 
-    {"completion", "(planned) Shell completion for bash, zsh and fish", SetupCompletionCommand},
+    {"completion", "Print the shell completion script for bash, zsh or fish",
+     SetupCompletionCommand},
 
 };
 
