@@ -491,16 +491,15 @@ void PrintValues(Invocation& inv, const std::vector<std::string>& args) {
   }
 }
 
-}  // namespace
-
-std::string CompletionScript(const CLI::App& root,
-                             std::string_view shell) {  // NOLINT(misc-use-internal-linkage)
+std::string CompletionScript(const CLI::App& root, std::string_view shell) {
   const auto nodes = Collect(root);
   if (shell == "bash") return BashScript(nodes);
   if (shell == "zsh") return ZshScript(nodes);
   if (shell == "fish") return FishScript(nodes);
   return {};
 }
+
+}  // namespace
 
 void SetupCompletionCommand(CLI::App& sub, Invocation& inv) {
   auto args = std::make_shared<std::vector<std::string>>();
