@@ -51,7 +51,7 @@ ci-release: build/ci-release/build.ninja ## build the ci-release preset (Release
 	ctest --preset ci-release -j$(JOBS) $(CTEST_ARGS)
 
 package: release ## build the release preset, then the .deb (cpack -G DEB) in build/release
-	cd build/release && cpack -G DEB
+	cd build/release && rm -f platformctl_*.deb && cpack -G DEB
 	@dpkg -c build/release/platformctl_*.deb
 
 demo: build ## build, then run: platformctl -C . $(DEMO_CMD)
