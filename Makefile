@@ -22,7 +22,7 @@ FORMAT_FILES = $(shell find src include tests -type f \( -name '*.cc' -o -name '
                  -not -path 'tests/fuzz/corpus*' | sort)
 TIDY_FILES = $(shell find src -type f -name '*.cc' | sort)
 
-.PHONY: help deps build release ci-release demo test asan fuzz format format-check tidy golden bench \
+.PHONY: help deps build release ci-release package demo test asan fuzz format format-check tidy golden bench \
         clean distclean
 
 help: ## list the targets
@@ -49,6 +49,10 @@ release: build/release/build.ninja ## configure + build the release preset (Rele
 ci-release: build/ci-release/build.ninja ## build the ci-release preset (Release, -Werror) + run its tests
 	cmake --build --preset ci-release -j$(JOBS)
 	ctest --preset ci-release -j$(JOBS) $(CTEST_ARGS)
+
+package: release ## build the release preset, then the .deb (cpack -G DEB) in build/release
+	cd build/release && rm -f platformctl_*.deb && cpack -G DEB
+	@dpkg -c build/release/platformctl_*.deb
 
 demo: build ## build, then run: platformctl -C . $(DEMO_CMD)
 	./build/dev/platformctl -C . $(DEMO_CMD)

@@ -161,6 +161,9 @@ void CheckCommandLine(const CLI::App& root, std::vector<std::string>& args) {
     // A word: a (sub)command, or an argument of a command that takes some.
     if (cur->get_subcommands({}).empty()) {
       if (cur->get_allow_extras()) break;
+      // A command with positional arguments (completion SHELL) takes the word.
+      if (!cur->get_options([](const CLI::Option* o) { return !o->nonpositional(); }).empty())
+        continue;
       Fail("unexpected argument '" + Excerpt(tok) + "' for '" + CommandPath(cur) + "'", cur);
     }
     const CLI::App* sub = nullptr;

@@ -31,11 +31,11 @@ constexpr CommandDef kCommands[] = {
     {"flux", "Flux GitOps: bootstrap (install Flux, apply cluster/) and reconcile",
      SetupFluxCommand},
 
-    // Planned: listed so that users find them, and say so when called.
     {"doctor", "Check tools, kubeconfig, cluster access, DNS, disk and clock, each with a fix",
      SetupDoctorCommand},
 
-    {"completion", "(planned) Shell completion for bash, zsh and fish", SetupCompletionCommand},
+    {"completion", "Print the shell completion script for bash, zsh or fish",
+     SetupCompletionCommand},
 
 };
 
