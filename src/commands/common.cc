@@ -2,8 +2,8 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <filesystem>
 #include <cstdlib>
+#include <filesystem>
 #include <iostream>
 
 #include "commands/command.h"
@@ -225,17 +225,18 @@ Config LoadForCommand(const GlobalOptions& g, ValidateMode mode, std::string_vie
               << " -> env -> --set" << (config->Exclusive() ? " (exclusive)" : "") << "\n";
   }
   if (!config || diags.HasErrors()) {
-    std::string msg = std::to_string(diags.ErrorCount()) +
-                      " configuration error(s); nothing was executed";
+    std::string msg =
+        std::to_string(diags.ErrorCount()) + " configuration error(s); nothing was executed";
     // A fresh clone has no secrets file yet: say how to start one.
     const bool secrets_missing =
         std::any_of(diags.Items().begin(), diags.Items().end(), [](const Diagnostic& d) {
           return d.hint.find("secrets.example.env") != std::string::npos;
         });
     if (secrets_missing && !std::filesystem::exists(*root + "/profiles/secrets.env")) {
-      msg += ". There is no profiles/secrets.env yet: start from the template with "
-             "'cp profiles/secrets.example.env profiles/secrets.env && chmod 600 "
-             "profiles/secrets.env', then fill it in";
+      msg +=
+          ". There is no profiles/secrets.env yet: start from the template with "
+          "'cp profiles/secrets.example.env profiles/secrets.env && chmod 600 "
+          "profiles/secrets.env', then fill it in";
     }
     throw CommandError(kExitUsage, msg);
   }
