@@ -33,4 +33,45 @@ std::shared_ptr<const CurlApi> LoadCurl(const std::string& library);
 /// The process-wide libcurl.so.4, loaded on first use (thread-safe).
 std::shared_ptr<const CurlApi> DefaultCurl();
 
+/// curl_easy_setopt with its result checked: the first failure is kept in
+/// error() and later calls do nothing (http.cc, https_probe.cc).
+class CurlOptions {
+ public:
+  CurlOptions(const CurlApi& api, CURL* curl) : api_(api), curl_(curl) {}
+
+  template <typename T>
+  void Set(CURLoption option, const char* name, T value) {
+    if (!error_.empty()) return;
+    const CURLcode rc = api_.easy_setopt(curl_, option, value);
+    if (rc != CURLE_OK) {
+      error_ = std::string("curl_easy_setopt(") + name + ") failed: " + api_.easy_strerror(rc);
+    }
+  }
+
+  /// CURLOPT_[REDIR_]PROTOCOLS_STR (libcurl >= 7.85), else the bitmask
+  /// option it replaced (Ubuntu 22.04 has 7.81, RHEL 9 7.76): by number,
+  /// since newer headers mark it deprecated.
+  void SetProtocols(bool redirect, const char* names, long mask) {
+    if (!error_.empty()) return;
+    const CURLoption str = redirect ? CURLOPT_REDIR_PROTOCOLS_STR : CURLOPT_PROTOCOLS_STR;
+    CURLcode rc = api_.easy_setopt(curl_, str, names);
+    if (rc == CURLE_UNKNOWN_OPTION) {
+      const auto legacy = static_cast<CURLoption>(CURLOPTTYPE_LONG + (redirect ? 182 : 181));
+      rc = api_.easy_setopt(curl_, legacy, mask);
+    }
+    if (rc != CURLE_OK) {
+      error_ = std::string("curl_easy_setopt(") +
+               (redirect ? "CURLOPT_REDIR_PROTOCOLS" : "CURLOPT_PROTOCOLS") +
+               ") failed: " + api_.easy_strerror(rc);
+    }
+  }
+
+  [[nodiscard]] const std::string& error() const { return error_; }
+
+ private:
+  const CurlApi& api_;
+  CURL* curl_;
+  std::string error_;
+};
+
 }  // namespace platformctl

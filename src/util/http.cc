@@ -43,46 +43,6 @@ size_t AppendBody(char* data, size_t size, size_t count, void* user) {
   return n;
 }
 
-/// curl_easy_setopt with its result checked: the first failure is kept.
-class Options {
- public:
-  Options(const CurlApi& api, CURL* curl) : api_(api), curl_(curl) {}
-
-  template <typename T>
-  void Set(CURLoption option, const char* name, T value) {
-    if (!error_.empty()) return;
-    const CURLcode rc = api_.easy_setopt(curl_, option, value);
-    if (rc != CURLE_OK) {
-      error_ = std::string("curl_easy_setopt(") + name + ") failed: " + api_.easy_strerror(rc);
-    }
-  }
-
-  /// CURLOPT_[REDIR_]PROTOCOLS_STR (libcurl >= 7.85), else the bitmask
-  /// option it replaced (Ubuntu 22.04 has 7.81, RHEL 9 7.76): by number,
-  /// since newer headers mark it deprecated.
-  void SetProtocols(bool redirect, const char* names, long mask) {
-    if (!error_.empty()) return;
-    const CURLoption str = redirect ? CURLOPT_REDIR_PROTOCOLS_STR : CURLOPT_PROTOCOLS_STR;
-    CURLcode rc = api_.easy_setopt(curl_, str, names);
-    if (rc == CURLE_UNKNOWN_OPTION) {
-      const auto legacy = static_cast<CURLoption>(CURLOPTTYPE_LONG + (redirect ? 182 : 181));
-      rc = api_.easy_setopt(curl_, legacy, mask);
-    }
-    if (rc != CURLE_OK) {
-      error_ = std::string("curl_easy_setopt(") +
-               (redirect ? "CURLOPT_REDIR_PROTOCOLS" : "CURLOPT_PROTOCOLS") +
-               ") failed: " + api_.easy_strerror(rc);
-    }
-  }
-
-  [[nodiscard]] const std::string& error() const { return error_; }
-
- private:
-  const CurlApi& api_;
-  CURL* curl_;
-  std::string error_;
-};
-
 std::string_view Trim(std::string_view s) {
   while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front())) != 0) {
     s.remove_prefix(1);
@@ -157,7 +117,7 @@ HttpResponse CurlHttpClient::Send(const HttpRequest& request) {
   char error_buffer[CURL_ERROR_SIZE] = {};
   // libcurl's varargs expect long for numeric options.
   using Long = long;
-  Options o(api, curl);
+  CurlOptions o(api, curl);
   o.Set(CURLOPT_ERRORBUFFER, "CURLOPT_ERRORBUFFER", static_cast<char*>(error_buffer));
   o.Set(CURLOPT_URL, "CURLOPT_URL", request.url.c_str());
   o.Set(CURLOPT_NOSIGNAL, "CURLOPT_NOSIGNAL", Long{1});

@@ -72,46 +72,6 @@ std::string UrlHost(const std::string& host) {
   return host;
 }
 
-/// curl_easy_setopt with its result checked: the first failure is kept in error().
-class Options {
- public:
-  Options(const CurlApi& api, CURL* curl) : api_(api), curl_(curl) {}
-
-  template <typename T>
-  void Set(CURLoption option, const char* name, T value) {
-    if (!error_.empty()) return;
-    const CURLcode rc = api_.easy_setopt(curl_, option, value);
-    if (rc != CURLE_OK) {
-      error_ = std::string("curl_easy_setopt(") + name + ") failed: " + api_.easy_strerror(rc);
-    }
-  }
-
-  /// CURLOPT_[REDIR_]PROTOCOLS_STR (libcurl >= 7.85), else the bitmask
-  /// option it replaced (Ubuntu 22.04 has 7.81, RHEL 9 7.76): by number,
-  /// since newer headers mark it deprecated.
-  void SetProtocols(bool redirect, const char* names, long mask) {
-    if (!error_.empty()) return;
-    const CURLoption str = redirect ? CURLOPT_REDIR_PROTOCOLS_STR : CURLOPT_PROTOCOLS_STR;
-    CURLcode rc = api_.easy_setopt(curl_, str, names);
-    if (rc == CURLE_UNKNOWN_OPTION) {
-      const auto legacy = static_cast<CURLoption>(CURLOPTTYPE_LONG + (redirect ? 182 : 181));
-      rc = api_.easy_setopt(curl_, legacy, mask);
-    }
-    if (rc != CURLE_OK) {
-      error_ = std::string("curl_easy_setopt(") +
-               (redirect ? "CURLOPT_REDIR_PROTOCOLS" : "CURLOPT_PROTOCOLS") +
-               ") failed: " + api_.easy_strerror(rc);
-    }
-  }
-
-  [[nodiscard]] const std::string& error() const { return error_; }
-
- private:
-  const CurlApi& api_;
-  CURL* curl_;
-  std::string error_;
-};
-
 /// The "Cert:" PEM of the first (leaf) certificate in CURLINFO_CERTINFO, or "".
 std::string LeafPem(const CurlApi& api, CURL* curl) {
   curl_certinfo* info = nullptr;
@@ -204,7 +164,7 @@ HttpsProbeResult CurlHttpsProber::ProbeUntimed(const HttpsProbeRequest& request)
   char error_buffer[CURL_ERROR_SIZE] = {};
   Headers headers;
   using Long = long;  // libcurl's varargs expect long for numeric options
-  Options options(api, curl);
+  CurlOptions options(api, curl);
   options.Set(CURLOPT_ERRORBUFFER, "CURLOPT_ERRORBUFFER", static_cast<char*>(error_buffer));
   options.Set(CURLOPT_URL, "CURLOPT_URL", url.c_str());
   if (connect_list != nullptr) options.Set(CURLOPT_CONNECT_TO, "CURLOPT_CONNECT_TO", connect_list);
